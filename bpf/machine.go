@@ -1,0 +1,639 @@
+package bpf
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+)
+
+// Aux is the packet metadata that Linux ancillary loads (absolute loads at
+// AncOffset+SKF_AD_*) read. The fields hold what the kernel would give the
+// filter for the packet: Protocol is the host-order EtherType
+// (SKF_AD_PROTOCOL, ntohs(skb->protocol)), PktType the PACKET_* type
+// (PACKET_HOST, PACKET_OUTGOING, ...), VLANTCI the whole tag control
+// information of a VLAN tag the driver removed, VLANPresent whether there
+// was one, VLANTPID its host-order TPID.
+type Aux struct {
+	Protocol    uint16
+	PktType     uint8
+	IfIndex     uint32
+	VLANTCI     uint16
+	VLANPresent bool
+	VLANTPID    uint16
+	Mark        uint32
+	Hash        uint32 // SKF_AD_RXHASH
+	Queue       uint32 // SKF_AD_QUEUE: the receive queue
+	HaType      uint32 // SKF_AD_HATYPE: the ARPHRD_ type of the device
+	CPU         uint32
+	PayOffset   uint32 // SKF_AD_PAY_OFFSET: the kernel's flow-dissector payload offset; the caller supplies it
+	// Random supplies SKF_AD_RANDOM values; when nil, math/rand/v2's
+	// global generator is used (safe for concurrent use, no allocation).
+	Random func() uint32
+}
+
+// kind is a precompiled operation: one per opcode, plus fused pairs
+// (an absolute load followed by a conditional jump on a constant).
+type kind uint8
+
+const (
+	kRetK kind = iota
+	kRetA
+	kLdW
+	kLdH
+	kLdB
+	kLdIndW
+	kLdIndH
+	kLdIndB
+	kLdLen
+	kLdxLen
+	kLdImm
+	kLdxImm
+	kLdMem
+	kLdxMem
+	kLdxMsh
+	kSt
+	kStx
+	kJa
+	kJaBack
+	kJeqK
+	kJgtK
+	kJgeK
+	kJsetK
+	kJeqX
+	kJgtX
+	kJgeX
+	kJsetX
+	kAddK
+	kSubK
+	kMulK
+	kDivK
+	kModK
+	kAndK
+	kOrK
+	kXorK
+	kLshK
+	kRshK
+	kAddX
+	kSubX
+	kMulX
+	kDivX
+	kModX
+	kAndX
+	kOrX
+	kXorX
+	kLshX
+	kRshX
+	kNeg
+	kTax
+	kTxa
+	kAnc // ancillary load; k holds the SKF_AD_ offset
+
+	// Fused: load [k] then jump on A <op> c.
+	kLdHJeq
+	kLdHJgt
+	kLdHJge
+	kLdHJset
+	kLdBJeq
+	kLdBJgt
+	kLdBJge
+	kLdBJset
+	kLdWJeq
+	kLdWJgt
+	kLdWJge
+	kLdWJset
+	// Fused: ldh [x + k] then jeq #c.
+	kLdIndHJeq
+)
+
+// op is one precompiled instruction. jt and jf are absolute instruction
+// indexes (for kJa and kJaBack, jt is the target).
+type op struct {
+	kind kind
+	k    uint32
+	c    uint32
+	jt   int32
+	jf   int32
+}
+
+// Machine runs a validated program over packets in userland. It holds no
+// per-packet state: one Machine may be used from many goroutines at once.
+type Machine struct {
+	prog []op
+	src  Program
+}
+
+// NewMachine validates p with ValidateUserland (libpcap's rules) and
+// precompiles it. The program is copied; later changes to p do not
+// affect the machine.
+func NewMachine(p Program) (*Machine, error) {
+	if err := p.ValidateUserland(); err != nil {
+		return nil, err
+	}
+	m := &Machine{prog: make([]op, len(p)), src: append(Program(nil), p...)}
+	for i, in := range p {
+		m.prog[i] = compile(i, in)
+	}
+	fuse(m.prog, p)
+	return m, nil
+}
+
+// Program returns a copy of the program the machine runs.
+func (m *Machine) Program() Program { return append(Program(nil), m.src...) }
+
+func compile(i int, in Instruction) op {
+	o := op{k: in.K}
+	next := int32(i + 1)
+	o.jt, o.jf = next+int32(in.Jt), next+int32(in.Jf)
+	switch in.Op {
+	case RET | K:
+		o.kind = kRetK
+	case RET | A:
+		o.kind = kRetA
+	case LD | W | ABS, LD | H | ABS, LD | B | ABS:
+		switch {
+		case isAnc(in.K):
+			o.kind, o.k = kAnc, in.K-ancBase
+		case in.Op == LD|W|ABS:
+			o.kind = kLdW
+		case in.Op == LD|H|ABS:
+			o.kind = kLdH
+		default:
+			o.kind = kLdB
+		}
+	case LD | W | IND:
+		o.kind = kLdIndW
+	case LD | H | IND:
+		o.kind = kLdIndH
+	case LD | B | IND:
+		o.kind = kLdIndB
+	case LD | W | LEN:
+		o.kind = kLdLen
+	case LDX | W | LEN:
+		o.kind = kLdxLen
+	case LD | IMM:
+		o.kind = kLdImm
+	case LDX | IMM:
+		o.kind = kLdxImm
+	case LD | MEM:
+		o.kind = kLdMem
+	case LDX | MEM:
+		o.kind = kLdxMem
+	case LDX | MSH | B:
+		o.kind = kLdxMsh
+	case ST:
+		o.kind = kSt
+	case STX:
+		o.kind = kStx
+	case JMP | JA:
+		o.jt = next + int32(in.K)
+		o.kind = kJa
+		if int32(in.K) < 0 {
+			o.kind = kJaBack
+		}
+	case JMP | JEQ | K:
+		o.kind = kJeqK
+	case JMP | JGT | K:
+		o.kind = kJgtK
+	case JMP | JGE | K:
+		o.kind = kJgeK
+	case JMP | JSET | K:
+		o.kind = kJsetK
+	case JMP | JEQ | X:
+		o.kind = kJeqX
+	case JMP | JGT | X:
+		o.kind = kJgtX
+	case JMP | JGE | X:
+		o.kind = kJgeX
+	case JMP | JSET | X:
+		o.kind = kJsetX
+	case ALU | ADD | K:
+		o.kind = kAddK
+	case ALU | SUB | K:
+		o.kind = kSubK
+	case ALU | MUL | K:
+		o.kind = kMulK
+	case ALU | DIV | K:
+		o.kind = kDivK
+	case ALU | MOD | K:
+		o.kind = kModK
+	case ALU | AND | K:
+		o.kind = kAndK
+	case ALU | OR | K:
+		o.kind = kOrK
+	case ALU | XOR | K:
+		o.kind = kXorK
+	case ALU | LSH | K:
+		o.kind = kLshK
+	case ALU | RSH | K:
+		o.kind = kRshK
+	case ALU | ADD | X:
+		o.kind = kAddX
+	case ALU | SUB | X:
+		o.kind = kSubX
+	case ALU | MUL | X:
+		o.kind = kMulX
+	case ALU | DIV | X:
+		o.kind = kDivX
+	case ALU | MOD | X:
+		o.kind = kModX
+	case ALU | AND | X:
+		o.kind = kAndX
+	case ALU | OR | X:
+		o.kind = kOrX
+	case ALU | XOR | X:
+		o.kind = kXorX
+	case ALU | LSH | X:
+		o.kind = kLshX
+	case ALU | RSH | X:
+		o.kind = kRshX
+	case ALU | NEG:
+		o.kind = kNeg
+	case MISC | TAX:
+		o.kind = kTax
+	case MISC | TXA:
+		o.kind = kTxa
+	default:
+		panic("bpf: compile of an unvalidated opcode")
+	}
+	return o
+}
+
+// fuse rewrites a load followed by a conditional jump on a constant into
+// one operation at the load's index. The jump stays in place for other
+// jumps that target it.
+func fuse(prog []op, p Program) {
+	for i := 0; i+1 < len(prog); i++ {
+		j := prog[i+1]
+		var cmp int
+		switch j.kind {
+		case kJeqK:
+			cmp = 0
+		case kJgtK:
+			cmp = 1
+		case kJgeK:
+			cmp = 2
+		case kJsetK:
+			cmp = 3
+		default:
+			continue
+		}
+		var base kind
+		switch prog[i].kind {
+		case kLdH:
+			base = kLdHJeq
+		case kLdB:
+			base = kLdBJeq
+		case kLdW:
+			base = kLdWJeq
+		case kLdIndH:
+			if cmp != 0 {
+				continue
+			}
+			base = kLdIndHJeq
+		default:
+			continue
+		}
+		prog[i].kind = base + kind(cmp)
+		prog[i].c = j.k
+		prog[i].jt, prog[i].jf = j.jt, j.jf
+	}
+	_ = p
+}
+
+// Run runs the program over a packet whose captured bytes are pkt and
+// whose length on the wire was wireLen, with libpcap's semantics
+// (bpf_filter): it returns how many bytes to accept, 0 to drop. A load
+// past the captured bytes ends the program with 0, as does a division or
+// modulo by a zero X. Ancillary loads, which need metadata Run does not
+// have, also end it with 0, as in libpcap without aux data.
+func (m *Machine) Run(pkt []byte, wireLen int) uint32 {
+	return m.run(pkt, uint32(wireLen), nil)
+}
+
+// RunAux is Run with the packet's metadata for Linux ancillary loads,
+// which then behave as in the kernel: the load's size is ignored and A
+// gets the field's value; SKF_AD_ALU_XOR_X sets A to A^X; SKF_AD_NLATTR
+// and SKF_AD_NLATTR_NEST search netlink attributes (native, little-endian
+// headers) in the packet as the kernel does. A nil aux behaves as Run.
+func (m *Machine) RunAux(pkt []byte, wireLen int, aux *Aux) uint32 {
+	return m.run(pkt, uint32(wireLen), aux)
+}
+
+func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
+	var a, x uint32
+	var mem [MemWords]uint32
+	prog := m.prog
+	n := uint(len(pkt))
+	back := 0
+	pc := int32(0)
+	for {
+		in := &prog[pc]
+		pc++
+		switch in.kind {
+		case kRetK:
+			return in.k
+		case kRetA:
+			return a
+		case kLdHJeq, kLdHJgt, kLdHJge, kLdHJset:
+			k := uint(in.k)
+			if k+2 > n {
+				return 0
+			}
+			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+			pc = cond(in.kind-kLdHJeq, a, in)
+		case kLdBJeq, kLdBJgt, kLdBJge, kLdBJset:
+			k := uint(in.k)
+			if k >= n {
+				return 0
+			}
+			a = uint32(pkt[k])
+			pc = cond(in.kind-kLdBJeq, a, in)
+		case kLdWJeq, kLdWJgt, kLdWJge, kLdWJset:
+			k := uint(in.k)
+			if k+4 > n {
+				return 0
+			}
+			a = binary.BigEndian.Uint32(pkt[k:])
+			pc = cond(in.kind-kLdWJeq, a, in)
+		case kLdIndHJeq:
+			k := uint(x) + uint(in.k)
+			if k+2 > n || uint64(x)+uint64(in.k) > uint64(n) {
+				return 0
+			}
+			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+			if a == in.c {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kLdW:
+			k := uint(in.k)
+			if k+4 > n {
+				return 0
+			}
+			a = binary.BigEndian.Uint32(pkt[k:])
+		case kLdH:
+			k := uint(in.k)
+			if k+2 > n {
+				return 0
+			}
+			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+		case kLdB:
+			k := uint(in.k)
+			if k >= n {
+				return 0
+			}
+			a = uint32(pkt[k])
+		case kLdIndW:
+			k := uint64(x) + uint64(in.k)
+			if k+4 > uint64(n) {
+				return 0
+			}
+			a = binary.BigEndian.Uint32(pkt[k:])
+		case kLdIndH:
+			k := uint64(x) + uint64(in.k)
+			if k+2 > uint64(n) {
+				return 0
+			}
+			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+		case kLdIndB:
+			k := uint64(x) + uint64(in.k)
+			if k >= uint64(n) {
+				return 0
+			}
+			a = uint32(pkt[k])
+		case kLdxMsh:
+			k := uint(in.k)
+			if k >= n {
+				return 0
+			}
+			x = uint32(pkt[k]&0xf) << 2
+		case kLdLen:
+			a = wireLen
+		case kLdxLen:
+			x = wireLen
+		case kLdImm:
+			a = in.k
+		case kLdxImm:
+			x = in.k
+		case kLdMem:
+			a = mem[in.k&(MemWords-1)]
+		case kLdxMem:
+			x = mem[in.k&(MemWords-1)]
+		case kSt:
+			mem[in.k&(MemWords-1)] = a
+		case kStx:
+			mem[in.k&(MemWords-1)] = x
+		case kJa:
+			pc = in.jt
+		case kJaBack:
+			if back >= maxBackwardJumps {
+				return 0
+			}
+			back++
+			pc = in.jt
+		case kJeqK:
+			if a == in.k {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kJgtK:
+			if a > in.k {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kJgeK:
+			if a >= in.k {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kJsetK:
+			if a&in.k != 0 {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kJeqX:
+			if a == x {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kJgtX:
+			if a > x {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kJgeX:
+			if a >= x {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kJsetX:
+			if a&x != 0 {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kAddK:
+			a += in.k
+		case kSubK:
+			a -= in.k
+		case kMulK:
+			a *= in.k
+		case kDivK:
+			a /= in.k
+		case kModK:
+			a %= in.k
+		case kAndK:
+			a &= in.k
+		case kOrK:
+			a |= in.k
+		case kXorK:
+			a ^= in.k
+		case kLshK:
+			a <<= in.k
+		case kRshK:
+			a >>= in.k
+		case kAddX:
+			a += x
+		case kSubX:
+			a -= x
+		case kMulX:
+			a *= x
+		case kDivX:
+			if x == 0 {
+				return 0
+			}
+			a /= x
+		case kModX:
+			if x == 0 {
+				return 0
+			}
+			a %= x
+		case kAndX:
+			a &= x
+		case kOrX:
+			a |= x
+		case kXorX:
+			a ^= x
+		case kLshX:
+			a <<= x // Go gives 0 for shifts of 32 or more, as libpcap does
+		case kRshX:
+			a >>= x
+		case kNeg:
+			a = -a
+		case kTax:
+			x = a
+		case kTxa:
+			a = x
+		case kAnc:
+			if aux == nil {
+				return 0
+			}
+			a = ancLoad(in.k, a, x, pkt, aux)
+		default:
+			return 0
+		}
+	}
+}
+
+// cond evaluates the fused comparison number c (0 jeq, 1 jgt, 2 jge,
+// 3 jset) and returns the next pc.
+func cond(c kind, a uint32, in *op) int32 {
+	var t bool
+	switch c {
+	case 0:
+		t = a == in.c
+	case 1:
+		t = a > in.c
+	case 2:
+		t = a >= in.c
+	default:
+		t = a&in.c != 0
+	}
+	if t {
+		return in.jt
+	}
+	return in.jf
+}
+
+// ancLoad returns the value of ancillary field off (an SKF_AD_ value) as
+// the Linux kernel computes it.
+func ancLoad(off, a, x uint32, pkt []byte, aux *Aux) uint32 {
+	switch off {
+	case AncProtocol:
+		return uint32(aux.Protocol)
+	case AncPktType:
+		return uint32(aux.PktType)
+	case AncIfIndex:
+		return aux.IfIndex
+	case AncMark:
+		return aux.Mark
+	case AncQueue:
+		return aux.Queue
+	case AncHaType:
+		return aux.HaType
+	case AncRxHash:
+		return aux.Hash
+	case AncCPU:
+		return aux.CPU
+	case AncAluXorX:
+		return a ^ x
+	case AncVlanTag:
+		return uint32(aux.VLANTCI)
+	case AncVlanTagPresent:
+		if aux.VLANPresent {
+			return 1
+		}
+		return 0
+	case AncVlanTPID:
+		return uint32(aux.VLANTPID)
+	case AncPayOffset:
+		return aux.PayOffset
+	case AncRandom:
+		if aux.Random != nil {
+			return aux.Random()
+		}
+		return rand.Uint32()
+	case AncNlAttr:
+		return nlaFind(pkt, uint(a), x)
+	case AncNlAttrNest:
+		// The attribute at offset A is a nest; search inside it.
+		if uint(len(pkt)) < 4 || uint(a) > uint(len(pkt))-4 {
+			return 0
+		}
+		l := uint(binary.LittleEndian.Uint16(pkt[a:]))
+		if l > uint(len(pkt))-uint(a) || l < 4 {
+			return 0
+		}
+		r := nlaFind(pkt[:uint(a)+l], uint(a)+4, x)
+		return r
+	}
+	return 0
+}
+
+// nlaFind searches the netlink attributes that start at offset off in pkt
+// for one of type typ, and returns its offset in pkt, or 0.
+func nlaFind(pkt []byte, off uint, typ uint32) uint32 {
+	n := uint(len(pkt))
+	if n < 4 || off > n-4 {
+		return 0
+	}
+	for off+4 <= n {
+		l := uint(binary.LittleEndian.Uint16(pkt[off:]))
+		t := uint32(binary.LittleEndian.Uint16(pkt[off+2:])) & 0x3fff
+		if l < 4 || l > n-off {
+			return 0
+		}
+		if t == typ {
+			return uint32(off)
+		}
+		off += (l + 3) &^ 3
+	}
+	return 0
+}

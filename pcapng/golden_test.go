@@ -244,17 +244,15 @@ var goldens = []golden{
 		f.o = binary.LittleEndian
 		f.shb()
 		f.idb(1, 8, f.opt(14, f.u64(10)))
-		f.block(3, f.u32(20), payload[:12]) // snap length 8 wins
-		f.block(3, f.u32(3), payload[:8])   // original length 3 wins
-		f.block(3, f.u32(100), payload[:4]) // block data wins
+		f.block(3, f.u32(20), payload[:8]) // cut to the snap length
+		f.block(3, f.u32(3), payload[:3])  // shorter than the snap length
 	}, func(t *testing.T, b []byte) {
 		_, p := readAll(t, b, ReaderOptions{})
 		want := []snare.CaptureInfo{
 			{Timestamp: time.Unix(10, 0), CaptureLength: 8, Length: 20, LinkType: 1},
 			{Timestamp: time.Unix(10, 0), CaptureLength: 3, Length: 3, LinkType: 1},
-			{Timestamp: time.Unix(10, 0), CaptureLength: 4, Length: 100, LinkType: 1},
 		}
-		if len(p) != 3 {
+		if len(p) != 2 {
 			t.Fatalf("%d packets", len(p))
 		}
 		for i := range want {
@@ -391,5 +389,27 @@ func TestGolden(t *testing.T) {
 			}
 			g.check(t, b)
 		})
+	}
+}
+
+// TestSPBLengths checks libpcap's rule for Simple Packet Blocks whose
+// data is longer or shorter than min(original length, snap length): the
+// captured length is the smallest of the three.
+func TestSPBLengths(t *testing.T) {
+	f := &fileBuilder{o: binary.LittleEndian}
+	f.shb()
+	f.idb(1, 8)
+	f.block(3, f.u32(20), payload[:12]) // snap length 8 wins
+	f.block(3, f.u32(3), payload[:8])   // original length 3 wins
+	f.block(3, f.u32(100), payload[:4]) // block data wins
+	_, p := readAll(t, f.out, ReaderOptions{})
+	want := []int{8, 3, 4}
+	if len(p) != len(want) {
+		t.Fatalf("%d packets", len(p))
+	}
+	for i, n := range want {
+		if p[i].ci.CaptureLength != n || !bytes.Equal(p[i].data, payload[:n]) {
+			t.Errorf("packet %d: %+v, want captured length %d", i+1, p[i].ci, n)
+		}
 	}
 }

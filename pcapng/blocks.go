@@ -102,49 +102,10 @@ func BlockTypeName(t uint32) string {
 }
 
 // fromLinktype converts a LINKTYPE_ value from a file to a link.Type.
-// TODO(link): switch to link.FromLinktype when it lands.
-func fromLinktype(v uint32) link.Type {
-	switch v {
-	case 100:
-		return 11 // ATM_RFC1483
-	case 101:
-		return 12 // RAW
-	case 102:
-		return 15 // SLIP_BSDOS
-	case 103:
-		return 16 // PPP_BSDOS
-	case 106:
-		return 19 // ATM_CLIP
-	}
-	return link.Type(v)
-}
+func fromLinktype(v uint32) link.Type { return link.FromLinktype(v) }
 
 // toLinktype converts a link.Type to the LINKTYPE_ value stored in files.
-func toLinktype(t link.Type) uint32 {
-	switch t {
-	case 11:
-		return 100
-	case 12, 14:
-		return 101
-	case 15:
-		return 102
-	case 16:
-		return 103
-	case 19:
-		return 106
-	}
-	return uint32(t)
-}
+func toLinktype(t link.Type) uint32 { return link.ToLinktype(t) }
 
 // maxSnapLen is the largest snapshot length for a link type.
-func maxSnapLen(t link.Type) int {
-	switch t {
-	case 231: // DBUS
-		return 128 << 20
-	case 249: // USBPCAP
-		return 1 << 20
-	case 279: // EBHSCR
-		return 8 << 20
-	}
-	return 262144
-}
+func maxSnapLen(t link.Type) int { return t.MaxSnapLen() }

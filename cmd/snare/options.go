@@ -203,9 +203,9 @@ type config struct {
 	user           string // -Z
 	packetBuffered bool   // -U
 
-	nflag, Nflag, verbose, tflag, xflag, Xflag, eflag int
+	nflag, Nflag, verbose, tflag, xflag, Xflag, eflag  int
 	quiet, ascii, noChecksums, absSeq, lineBuf, number bool
-	lengths                                             bool
+	lengths                                            bool
 }
 
 // parseArgs turns the command line (without the program name) into a

@@ -426,7 +426,7 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 		case kJa:
 			pc = in.jt
 		case kJaBack:
-			if back >= maxBackwardJumps {
+			if back >= maxBackwardJumps+int(n) {
 				return 0
 			}
 			back++

@@ -14,9 +14,14 @@ var ErrInvalidProgram = errors.New("bpf: invalid program")
 // for any program pcap_compile can produce.
 const MaxUserlandInstructions = 3060000
 
-// maxBackwardJumps is how many backward unconditional jumps one run of the
-// machine may take before it gives up and rejects the packet, as libpcap
-// does (its compiler implements "protochain" with backward jumps).
+// maxBackwardJumps, plus the packet's captured length, is how many
+// backward unconditional jumps one run of the machine may take before it
+// gives up and rejects the packet. libpcap's compiler implements
+// "protochain" with backward jumps, one per IPv6 extension header (each
+// at least 8 bytes), so this bound never cuts a real chain short, yet a
+// looping program cannot hang the machine. (libpcap 1.10 has no bound;
+// its development version stops at 64, fewer than the deepest chain in
+// its own test suite.)
 const maxBackwardJumps = 64
 
 // ValidationError says which instruction of a program is invalid and why.
@@ -230,7 +235,7 @@ func checkMemInit(p Program) error {
 // It is looser than Validate: programs may hold up to
 // MaxUserlandInstructions instructions, an unconditional jump may go
 // backward (libpcap's compiler emits backward jumps for "protochain";
-// the machine bounds how many it takes per packet) but not to itself,
+// the machine bounds how many it takes per packet, see Machine.Run) but not to itself,
 // absolute loads may use any offset (those past the packet, ancillary
 // ones included, simply fail at run time) and scratch memory need not be
 // written before it is read (it starts as zeros). Known opcodes only,

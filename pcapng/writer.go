@@ -45,6 +45,7 @@ type Writer struct {
 	order  byteOrder
 	ifaces []wiface
 	hdr    []byte // scratch for block headers and options
+	tail   [12]byte
 	closed bool
 	err    error
 }
@@ -132,8 +133,6 @@ func (w *Writer) finishParts(head, data, opts []byte) error {
 		return fmt.Errorf("pcapng: block of %d bytes is too large", total)
 	}
 	w.order.PutUint32(head[4:], uint32(total))
-	var zero [8]byte
-	tail := zero[:pad]
 	if _, err := w.w.Write(head); err != nil {
 		w.err = err
 		return err
@@ -144,20 +143,28 @@ func (w *Writer) finishParts(head, data, opts []byte) error {
 			return err
 		}
 	}
+	tail := w.tail[:0]
+	tail = append(tail, zeros[:pad]...)
 	if hasOpts {
-		w.w.Write(tail)
-		w.w.Write(opts)
-		tail = zero[:4]
+		if _, err := w.w.Write(tail); err != nil {
+			w.err = err
+			return err
+		}
+		if _, err := w.w.Write(opts); err != nil {
+			w.err = err
+			return err
+		}
+		tail = append(tail[:0], zeros[:4]...)
 	}
-	var t [4]byte
-	w.order.PutUint32(t[:], uint32(total))
-	tail = append(tail, t[:]...)
+	tail = w.order.AppendUint32(tail, uint32(total))
 	if _, err := w.w.Write(tail); err != nil {
 		w.err = err
 		return err
 	}
 	return nil
 }
+
+var zeros [4]byte
 
 // AddInterface writes an Interface Description Block for intf and
 // returns its interface index. The block has if_name, if_description,

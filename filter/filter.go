@@ -1,0 +1,103 @@
+// Package filter compiles pcap-filter(7) expressions ("tcp port 80 and not
+// host 10.0.0.1") into classic BPF programs, in pure Go, following
+// libpcap's code generator so that the output is equivalent to (and
+// usually instruction for instruction the same as) what pcap_compile
+// produces.
+//
+// The compiler has the shape of a small compiler: a scanner with column
+// positions, a recursive-descent parser that builds an expression tree
+// with libpcap's precedence and qualifier shorthand, a code generator that
+// builds a graph of basic blocks the way libpcap's gencode does, a
+// linearizer that lays the graph out as a bpf.Program, and an optional
+// optimizer pass. Names (hosts, networks, services, protocols, Ethernet
+// addresses) are resolved through a Resolver.
+//
+// The package knows nothing of sockets or files: callers attach or run
+// the resulting program with package bpf.
+package filter
+
+import (
+	"fmt"
+
+	"github.com/snare-pcap/snare/bpf"
+	"github.com/snare-pcap/snare/link"
+)
+
+// DefaultSnapLen is the snapshot length used when Options.SnapLen is 0.
+const DefaultSnapLen = 262144
+
+// Options control how an expression is compiled.
+type Options struct {
+	// LinkType is the DLT_ value of the packets the program will see.
+	LinkType link.Type
+	// SnapLen is the value a matching packet returns; 0 means 262144.
+	SnapLen int
+	// Netmask is the IPv4 netmask of the capture network, used by
+	// "ip broadcast". 0 means unknown, and then "ip broadcast" is an
+	// error, as with PCAP_NETMASK_UNKNOWN in libpcap.
+	Netmask uint32
+	// Optimize runs the optimizer over the generated code.
+	Optimize bool
+	// LinuxSocket compiles for a live Linux PF_PACKET socket: direction,
+	// interface index and VLAN tags are read from the kernel's ancillary
+	// data (SKF_AD_*) rather than from the packet bytes.
+	LinuxSocket bool
+	// Resolver resolves names; nil means DefaultResolver().
+	Resolver *Resolver
+}
+
+// Error is a compilation error: the expression, the 1-based column where
+// the problem was found (0 when it concerns the expression as a whole),
+// and a message that carries libpcap's wording.
+type Error struct {
+	Expr   string
+	Column int
+	Msg    string
+}
+
+// Error formats the error as "MSG at column N" style text, for example
+// "syntax error at column 12: unexpected 'prot'".
+func (e *Error) Error() string {
+	if e.Column <= 0 {
+		return e.Msg
+	}
+	if len(e.Msg) > 12 && e.Msg[:12] == "syntax error" {
+		return fmt.Sprintf("syntax error at column %d%s", e.Column, e.Msg[12:])
+	}
+	return fmt.Sprintf("%s (at column %d)", e.Msg, e.Column)
+}
+
+// Compile compiles a pcap-filter expression into a BPF program for the
+// link type, snap length and mode given in opts. An empty expression
+// compiles to a program that accepts every packet.
+func Compile(expr string, opts Options) (prog bpf.Program, err error) {
+	if opts.SnapLen <= 0 {
+		opts.SnapLen = DefaultSnapLen
+	}
+	if opts.Resolver == nil {
+		opts.Resolver = DefaultResolver()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ce, ok := r.(*Error)
+			if !ok {
+				panic(r)
+			}
+			ce.Expr = expr
+			prog, err = nil, ce
+		}
+	}()
+	p := newParser(expr)
+	tree := p.parseProgram()
+	g := newGen(&opts)
+	root := g.program(tree)
+	if opts.Optimize {
+		root = optimize(root)
+	}
+	return linearize(root), nil
+}
+
+// fail aborts compilation with an error at byte position pos (-1: none).
+func fail(pos int, format string, args ...any) {
+	panic(&Error{Column: pos + 1, Msg: fmt.Sprintf(format, args...)})
+}

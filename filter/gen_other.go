@@ -1,0 +1,454 @@
+package filter
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/snare-pcap/snare/bpf"
+)
+
+// scode generates code for a name with its qualifiers.
+func (g *gen) scode(name string, q qual) *expr {
+	proto, dir := q.proto, q.dir
+	switch q.addr {
+	case "net":
+		addr, ok := g.res.network(name)
+		if !ok {
+			fail(g.pos, "unknown network '%s'", name)
+		}
+		mask := uint32(0xffffffff)
+		for addr != 0 && addr&0xff000000 == 0 {
+			addr <<= 8
+			mask <<= 8
+		}
+		return g.host(addr, mask, proto, dir, q.addr)
+	case "", "host":
+		if proto == "link" {
+			mac, ok := g.res.ether(name)
+			if !ok {
+				fail(g.pos, "unknown ether host '%s'", name)
+			}
+			return g.linkHost(mac[:], dir)
+		}
+		if proto == "decnet" {
+			fail(g.pos, "invalid DECnet address '%s'", name)
+		}
+		addrs := g.res.host(name)
+		if len(addrs) == 0 {
+			fail(g.pos, "unknown host '%s'", name)
+		}
+		tproto, tproto6 := proto, proto
+		if g.offLinkType.constant == offsetNotSet && !g.offLinkType.isVariable && proto == "" {
+			tproto, tproto6 = "ip", "ip6"
+		}
+		var b *expr
+		for _, a := range addrs {
+			var t *expr
+			if a.Is4() || a.Is4In6() {
+				if tproto6 == "ip6" && tproto != "ip" && proto != "" {
+					continue
+				}
+				if !(tproto == "" || tproto == "ip" || tproto == "arp" || tproto == "rarp" || tproto == "link") {
+					if tproto == "ip6" {
+						continue
+					}
+				}
+				v := a.Unmap().As4()
+				t = g.host(be32(v[:]), 0xffffffff, tproto, dir, q.addr)
+			} else {
+				if tproto == "ip" || tproto == "arp" || tproto == "rarp" {
+					continue
+				}
+				var m [16]byte
+				for i := range m {
+					m[i] = 0xff
+				}
+				t = g.host6(a.As16(), m, tproto6, dir, q.addr)
+			}
+			if b != nil {
+				t = or(b, t)
+			}
+			b = t
+		}
+		if b == nil {
+			suffix := ""
+			if proto != "" {
+				suffix = " for specified address family"
+			}
+			fail(g.pos, "unknown host '%s'%s", name, suffix)
+		}
+		return b
+	case "port":
+		if proto != "" && proto != "udp" && proto != "tcp" && proto != "sctp" {
+			fail(g.pos, "illegal qualifier of 'port'")
+		}
+		port, real, ok := g.res.port(name, proto)
+		if !ok {
+			fail(g.pos, "unknown port '%s'", name)
+		}
+		return g.ports(port, port, real, dir)
+	case "portrange":
+		if proto != "" && proto != "udp" && proto != "tcp" && proto != "sctp" {
+			fail(g.pos, "illegal qualifier of 'portrange'")
+		}
+		lo, hi, real := g.portRange(name, proto)
+		return g.ports(lo, hi, real, dir)
+	case "gateway":
+		mac, ok := g.res.ether(name)
+		if !ok {
+			fail(g.pos, "unknown ether host: %s", name)
+		}
+		addrs := g.res.host(name)
+		if len(addrs) == 0 {
+			fail(g.pos, "unknown host '%s'", name)
+		}
+		return g.gateway(mac[:], addrs, proto, dir)
+	case "proto":
+		v := g.lookupProto(name, proto)
+		return g.proto(uint32(v), proto, dir)
+	case "protochain":
+		v := g.lookupProto(name, proto)
+		return g.protochain(uint32(v), proto)
+	}
+	fail(g.pos, "syntax error")
+	return nil
+}
+
+// portRange parses "lo-hi" where each end is a number or a service name.
+func (g *gen) portRange(s, proto string) (uint32, uint32, int) {
+	one := func(p string) (uint32, int) {
+		if v, ok := parseNum(p); ok && p != "" && isDigit(p[0]) {
+			if v > 65535 {
+				fail(g.pos, "illegal port number %d > 65535", v)
+			}
+			return v, protoUndef
+		}
+		v, real, ok := g.res.port(p, proto)
+		if !ok {
+			fail(g.pos, "unknown port in range '%s'", s)
+		}
+		return v, real
+	}
+	i := strings.IndexByte(s, '-')
+	if i < 0 {
+		v, r := one(s)
+		return v, v, g.realProto(proto, r)
+	}
+	lo, r1 := one(s[:i])
+	hi, r2 := one(s[i+1:])
+	r := r1
+	if r == protoUndef {
+		r = r2
+	}
+	return lo, hi, g.realProto(proto, r)
+}
+
+func (g *gen) realProto(proto string, r int) int {
+	switch proto {
+	case "udp":
+		return ipprotoUDP
+	case "tcp":
+		return ipprotoTCP
+	case "sctp":
+		return ipprotoSCTP
+	}
+	return r
+}
+
+// lookupProto resolves a protocol name for "proto" and "protochain".
+func (g *gen) lookupProto(name, proto string) int {
+	switch proto {
+	case "", "ip", "ip6":
+		v, ok := g.res.protocol(name)
+		if !ok {
+			fail(g.pos, "unknown ip proto '%s'", name)
+		}
+		return v
+	case "link":
+		if v, ok := etherProtos[strings.ToLower(name)]; ok {
+			return int(v)
+		}
+		if v, ok := llcProtos[strings.ToLower(name)]; ok {
+			return int(v)
+		}
+		fail(g.pos, "unknown ether proto '%s'", name)
+	case "iso":
+		switch name {
+		case "esis":
+			return isoESIS
+		case "isis":
+			return isoISIS
+		case "clnp":
+			return isoCLNP
+		}
+		fail(g.pos, "unknown osi proto '%s'", name)
+	}
+	fail(g.pos, "unknown protocol: %s", name)
+	return 0
+}
+
+// etherProtos are the Ethernet type names libpcap knows.
+var etherProtos = map[string]uint32{
+	"aarp": ethertypeAARP, "arp": ethertypeARP, "atalk": ethertypeATALK,
+	"decnet": ethertypeDN, "ip": ethertypeIP, "ip6": ethertypeIPV6,
+	"lat": ethertypeLAT, "loopback": 0x9000, "mopdl": ethertypeMOPDL,
+	"moprc": ethertypeMOPRC, "rarp": ethertypeREVARP, "sca": ethertypeSCA,
+	"lldp": 0x88cc, "slow": 0x8809,
+}
+
+// llcProtos are the LLC SAP names libpcap knows.
+var llcProtos = map[string]uint32{
+	"iso": llcsapISONS, "stp": llcsap8021D, "ipx": llcsapIPX, "netbeui": llcsapNETBEUI,
+}
+
+// gateway: the packet's link-layer address is the host's, but its IP
+// address is not.
+func (g *gen) gateway(mac []byte, addrs []netip.Addr, proto, dir string) *expr {
+	if dir != "" {
+		fail(g.pos, "direction applied to 'gateway'")
+	}
+	switch proto {
+	case "", "ip", "arp", "rarp":
+	default:
+		fail(g.pos, "illegal modifier of 'gateway'")
+	}
+	var b0 *expr
+	switch g.dlt {
+	case dltEN10MB, dltNetAnalyzer, dltNetAnalyzerTransparent, dltFDDI, dltIEEE802:
+		b0 = g.linkHost(mac, "or")
+	default:
+		fail(g.pos, "'gateway' supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
+	}
+	var b1 *expr
+	for _, a := range addrs {
+		if !a.Is4() {
+			continue
+		}
+		v := a.As4()
+		t := g.host(be32(v[:]), 0xffffffff, proto, "or", "host")
+		if b1 != nil {
+			t = or(b1, t)
+		}
+		b1 = t
+	}
+	if b1 == nil {
+		fail(g.pos, "unknown host")
+	}
+	return and(b0, not(b1))
+}
+
+// protochain follows IPv6 extension headers (not yet supported).
+func (g *gen) protochain(v uint32, proto string) *expr {
+	fail(g.pos, "'protochain' not supported")
+	return nil
+}
+
+// --- arithmetic ---
+
+// arthVal is the value of an arithmetic expression: the statements that
+// compute it into scratch register reg, and the protocol checks the
+// loads it uses depend on.
+type arthVal struct {
+	s   []stmt
+	reg int
+	b   *expr
+}
+
+func (g *gen) arth(a *arth) *arthVal {
+	g.pos = a.pos
+	switch a.op {
+	case "num":
+		r := g.allocReg()
+		return &arthVal{s: []stmt{{bpf.LD | bpf.IMM, a.num}, {bpf.ST, uint32(r)}}, reg: r}
+	case "len":
+		r := g.allocReg()
+		return &arthVal{s: []stmt{{bpf.LD | bpf.LEN | bpf.W, 0}, {bpf.ST, uint32(r)}}, reg: r}
+	case "load":
+		inst := g.arth(a.l)
+		g.pos = a.pos
+		return g.load(a.proto, inst, a.size)
+	case "neg":
+		v := g.arth(a.l)
+		v.s = append(v.s, stmt{bpf.LD | bpf.MEM, uint32(v.reg)}, stmt{bpf.ALU | bpf.NEG, 0}, stmt{bpf.ST, uint32(v.reg)})
+		return v
+	}
+	l := g.arth(a.l)
+	r := g.arth(a.r)
+	g.pos = a.pos
+	var code uint16
+	switch a.op {
+	case "+":
+		code = bpf.ADD
+	case "-":
+		code = bpf.SUB
+	case "*":
+		code = bpf.MUL
+	case "/":
+		code = bpf.DIV
+	case "%":
+		code = bpf.MOD
+	case "&":
+		code = bpf.AND
+	case "|":
+		code = bpf.OR
+	case "^":
+		code = bpf.XOR
+	case "<<":
+		code = bpf.LSH
+	case ">>":
+		code = bpf.RSH
+	}
+	if isConst(r) {
+		k := r.s[0].k
+		switch {
+		case code == bpf.DIV && k == 0:
+			fail(a.pos, "division by zero")
+		case code == bpf.MOD && k == 0:
+			fail(a.pos, "modulus by zero")
+		case (code == bpf.LSH || code == bpf.RSH) && k > 31:
+			fail(a.pos, "shift by more than 31 bits")
+		}
+	}
+	s := append(l.s, r.s...)
+	s = append(s, stmt{bpf.LDX | bpf.MEM, uint32(r.reg)}, stmt{bpf.LD | bpf.MEM, uint32(l.reg)}, stmt{bpf.ALU | code | bpf.X, 0})
+	g.freeReg(l.reg)
+	g.freeReg(r.reg)
+	reg := g.allocReg()
+	s = append(s, stmt{bpf.ST, uint32(reg)})
+	b := l.b
+	if r.b != nil {
+		if b != nil {
+			b = and(b, r.b)
+		} else {
+			b = r.b
+		}
+	}
+	return &arthVal{s: s, reg: reg, b: b}
+}
+
+func isConst(v *arthVal) bool {
+	return len(v.s) == 2 && v.s[0].op == bpf.LD|bpf.IMM && v.b == nil
+}
+
+// load generates "proto[inst:size]".
+func (g *gen) load(proto string, inst *arthVal, size uint32) *arthVal {
+	reg := g.allocReg()
+	g.freeReg(inst.reg)
+	var sz uint16
+	switch size {
+	case 1:
+		sz = bpf.B
+	case 2:
+		sz = bpf.H
+	case 4:
+		sz = bpf.W
+	default:
+		fail(g.pos, "data size must be 1, 2, or 4")
+	}
+	xferX := stmt{bpf.LDX | bpf.MEM, uint32(inst.reg)}
+	xferA := stmt{bpf.LD | bpf.MEM, uint32(inst.reg)}
+	switch proto {
+	case "link":
+		s := g.absOffsetVarPart(&g.offLinkHdr)
+		if s != nil {
+			s = append(s, xferA, stmt{bpf.ALU | bpf.ADD | bpf.X, 0}, stmt{bpf.MISC | bpf.TAX, 0})
+		} else {
+			s = []stmt{xferX}
+		}
+		s = append(s, stmt{bpf.LD | bpf.IND | sz, g.offLinkHdr.constant})
+		inst.s = append(inst.s, s...)
+	case "ip", "arp", "rarp", "atalk", "decnet", "sca", "lat", "mopdl", "moprc", "iso", "esis", "isis", "clnp", "stp", "ipx", "netbeui", "aarp", "ip6":
+		s := g.absOffsetVarPart(&g.offLinkPl)
+		if s != nil {
+			s = append(s, xferA, stmt{bpf.ALU | bpf.ADD | bpf.X, 0}, stmt{bpf.MISC | bpf.TAX, 0})
+		} else {
+			s = []stmt{xferX}
+		}
+		s = append(s, stmt{bpf.LD | bpf.IND | sz, g.offLinkPl.constant + g.offNl})
+		inst.s = append(inst.s, s...)
+		b := g.protoAbbrev(proto)
+		if inst.b != nil {
+			b = and(inst.b, b)
+		}
+		inst.b = b
+	case "sctp", "tcp", "udp", "icmp", "igmp", "igrp", "pim", "vrrp", "carp":
+		s := g.loadXIPHdrLen()
+		s = append(s, xferA, stmt{bpf.ALU | bpf.ADD | bpf.X, 0}, stmt{bpf.MISC | bpf.TAX, 0},
+			stmt{bpf.LD | bpf.IND | sz, g.offLinkPl.constant + g.offNl})
+		inst.s = append(inst.s, s...)
+		b := and(g.protoAbbrev(proto), g.ipfrag())
+		if inst.b != nil {
+			b = and(inst.b, b)
+		}
+		b = and(g.protoAbbrev("ip"), b)
+		inst.b = b
+	case "icmp6":
+		b0 := g.linkType(ethertypeIPV6)
+		b1 := g.cmp(orLinkPl, 6, bpf.B, ipprotoICMPv6)
+		b1 = and(b0, b1)
+		s := g.absOffsetVarPart(&g.offLinkPl)
+		if s != nil {
+			s = append(s, xferA, stmt{bpf.ALU | bpf.ADD | bpf.X, 0}, stmt{bpf.MISC | bpf.TAX, 0})
+		} else {
+			s = []stmt{xferX}
+		}
+		s = append(s, stmt{bpf.LD | bpf.IND | sz, g.offLinkPl.constant + g.offNl + 40})
+		inst.s = append(inst.s, s...)
+		if inst.b != nil {
+			b1 = and(inst.b, b1)
+		}
+		inst.b = b1
+	case "ah", "esp":
+		fail(g.pos, "'%s' does not support the index operation", proto)
+	default:
+		fail(g.pos, "unsupported index operation")
+	}
+	inst.reg = reg
+	inst.s = append(inst.s, stmt{bpf.ST, uint32(reg)})
+	return inst
+}
+
+// relation generates "l op r".
+func (g *gen) relation(n *relNode) *expr {
+	a0 := g.arth(n.l)
+	a1 := g.arth(n.r)
+	g.pos = n.pos
+	var code uint16
+	rev := false
+	switch n.op {
+	case ">":
+		code = bpf.JGT
+	case ">=":
+		code = bpf.JGE
+	case "=":
+		code = bpf.JEQ
+	case "<":
+		code, rev = bpf.JGE, true
+	case "<=":
+		code, rev = bpf.JGT, true
+	case "!=":
+		code, rev = bpf.JEQ, true
+	}
+	s := append(a0.s, a1.s...)
+	s = append(s, stmt{bpf.LDX | bpf.MEM, uint32(a1.reg)}, stmt{bpf.LD | bpf.MEM, uint32(a0.reg)})
+	b := g.branch(s, bpf.JMP|code|bpf.X, 0)
+	if rev {
+		b = not(b)
+	}
+	g.freeReg(a0.reg)
+	g.freeReg(a1.reg)
+	var tmp *expr
+	if a0.b != nil {
+		if a1.b != nil {
+			tmp = and(a0.b, a1.b)
+		} else {
+			tmp = a0.b
+		}
+	} else {
+		tmp = a1.b
+	}
+	if tmp != nil {
+		b = and(tmp, b)
+	}
+	return b
+}

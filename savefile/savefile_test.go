@@ -1,0 +1,317 @@
+package savefile
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/snare-pcap/snare"
+	"github.com/snare-pcap/snare/link"
+	"github.com/snare-pcap/snare/pcapfile"
+	"github.com/snare-pcap/snare/pcapng"
+)
+
+type packet struct {
+	ci   snare.CaptureInfo
+	data []byte
+}
+
+func samplePackets(n int) []packet {
+	var ps []packet
+	t0 := time.Date(2023, 11, 14, 22, 13, 20, 0, time.UTC)
+	for i := 0; i < n; i++ {
+		d := make([]byte, 60+i%1454)
+		for j := range d {
+			d[j] = byte(i*7 + j)
+		}
+		ps = append(ps, packet{snare.CaptureInfo{Timestamp: t0.Add(time.Duration(i)*1234567*time.Nanosecond + time.Duration(i%1000)), Length: len(d) + i%3, LinkType: link.EN10MB}, d})
+	}
+	return ps
+}
+
+func writeAll(t *testing.T, w Writer, ps []packet) {
+	t.Helper()
+	for _, p := range ps {
+		if err := w.WritePacket(p.ci, p.data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func checkAll(t *testing.T, r Reader, ps []packet, nano bool) {
+	t.Helper()
+	for i, p := range ps {
+		var d []byte
+		var ci snare.CaptureInfo
+		var err error
+		if i%2 == 0 {
+			d, ci, err = r.ZeroCopyReadPacketData()
+		} else {
+			d, ci, err = r.ReadPacketData()
+		}
+		if err != nil {
+			t.Fatalf("packet %d: %v", i, err)
+		}
+		want := p.ci.Timestamp
+		if !nano {
+			want = want.Truncate(time.Microsecond)
+		}
+		if !ci.Timestamp.Equal(want) || ci.Length != p.ci.Length || !bytes.Equal(d, p.data) || ci.LinkType != link.EN10MB {
+			t.Fatalf("packet %d: got %v len %d/%d, want %v len %d/%d", i, ci.Timestamp, len(d), ci.Length, want, len(p.data), p.ci.Length)
+		}
+	}
+	if _, _, err := r.ZeroCopyReadPacketData(); err != io.EOF {
+		t.Fatalf("after the last packet: %v, want io.EOF", err)
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	ps := samplePackets(300)
+	dir := t.TempDir()
+	for _, format := range []Format{FormatPcap, FormatPcapNG} {
+		for _, comp := range []Compression{CompressionNone, CompressionGzip, CompressionZstd} {
+			for _, nano := range []bool{false, true} {
+				for _, bo := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+					name := filepath.Join(dir, format.String()+comp.String()+bo.String())
+					if nano {
+						name += "ns"
+					}
+					w, err := Create(name, CreateOptions{Format: format, LinkType: link.EN10MB, Nanosecond: nano, Compression: comp, ByteOrder: bo})
+					if err != nil {
+						t.Fatal(err)
+					}
+					writeAll(t, w, ps)
+					f, err := OpenFile(name)
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					if f.Format() != format || f.Compression() != comp || f.LinkType() != link.EN10MB || f.SnapLen() != 262144 || f.Nanosecond() != nano {
+						t.Errorf("%s: format %v compression %v link %v snap %d nano %v", name, f.Format(), f.Compression(), f.LinkType(), f.SnapLen(), f.Nanosecond())
+					}
+					checkAll(t, f, ps, nano)
+					if err := f.Close(); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestAppendAndStdio(t *testing.T) {
+	ps := samplePackets(10)
+	p := filepath.Join(t.TempDir(), "a.pcap")
+	opts := CreateOptions{LinkType: link.EN10MB, Append: true}
+	for i := 0; i < 2; i++ {
+		w, err := Create(p, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeAll(t, w, ps[i*5:i*5+5])
+	}
+	r, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	checkAll(t, r, ps, false)
+	if _, err := Create(p, CreateOptions{LinkType: link.EN10MB, Append: true, Nanosecond: true}); err == nil || !strings.Contains(err.Error(), "different time stamp precision") {
+		t.Errorf("append with other precision: %v", err)
+	}
+	if _, err := Create(p, CreateOptions{LinkType: link.EN10MB, Append: true, Format: FormatPcapNG}); err == nil {
+		t.Error("append to pcapng accepted")
+	}
+}
+
+func TestNewReaderFromPipe(t *testing.T) {
+	ps := samplePackets(50)
+	var b bytes.Buffer
+	w, _ := NewWriter(&b, CreateOptions{Format: FormatPcapNG, Compression: CompressionZstd, LinkType: link.EN10MB, Nanosecond: true})
+	writeAll(t, w, ps)
+	pr, pw := io.Pipe()
+	go func() {
+		// Dribble the file in small pieces, as a pipe does.
+		data := b.Bytes()
+		for len(data) > 0 {
+			n := min(len(data), 777)
+			pw.Write(data[:n])
+			data = data[n:]
+		}
+		pw.Close()
+	}()
+	r, err := NewReader(pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAll(t, r, ps, true)
+}
+
+func TestDetect(t *testing.T) {
+	cases := []struct {
+		head   []byte
+		format Format
+		comp   Compression
+	}{
+		{[]byte{0xd4, 0xc3, 0xb2, 0xa1}, FormatPcap, CompressionNone},
+		{[]byte{0xa1, 0xb2, 0xc3, 0xd4}, FormatPcap, CompressionNone},
+		{[]byte{0x4d, 0x3c, 0xb2, 0xa1}, FormatPcap, CompressionNone},
+		{[]byte{0xa1, 0xb2, 0xcd, 0x34}, FormatPcap, CompressionNone},
+		{[]byte{0x0a, 0x0d, 0x0d, 0x0a}, FormatPcapNG, CompressionNone},
+		{[]byte{0x1f, 0x8b, 0x08, 0x00}, FormatUnknown, CompressionGzip},
+		{[]byte{0x28, 0xb5, 0x2f, 0xfd}, FormatUnknown, CompressionZstd},
+		{[]byte("GET "), FormatUnknown, CompressionNone},
+		{[]byte{0xd4}, FormatUnknown, CompressionNone},
+	}
+	for _, c := range cases {
+		f, comp := Detect(c.head)
+		if f != c.format || comp != c.comp {
+			t.Errorf("Detect(% x) = %v %v, want %v %v", c.head, f, comp, c.format, c.comp)
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	gz := func(b []byte) []byte {
+		var out bytes.Buffer
+		zw := gzip.NewWriter(&out)
+		zw.Write(b)
+		zw.Close()
+		return out.Bytes()
+	}
+	zs := func(b []byte) []byte {
+		zw, _ := zstd.NewWriter(nil)
+		return zw.EncodeAll(b, nil)
+	}
+	cases := []struct {
+		name string
+		data []byte
+		want string
+		is   error
+	}{
+		{"empty", nil, "only got 0", snare.ErrTruncated},
+		{"short", []byte{0xd4, 0xc3}, "only got 2", snare.ErrTruncated},
+		{"text", []byte("hello, world\n"), "unknown file format", snare.ErrFormat},
+		{"gz-text", gz([]byte("hello, world\n")), "unknown file format", snare.ErrFormat},
+		{"gz-gz", gz(gz([]byte("x"))), "gzip data inside gzip data", snare.ErrFormat},
+		{"zst-text", zs([]byte("hello, world\n")), "unknown file format", snare.ErrFormat},
+		{"bad-gzip", []byte{0x1f, 0x8b, 0, 0, 0, 0}, "gzip", snare.ErrFormat},
+	}
+	dir := t.TempDir()
+	for _, c := range cases {
+		p := filepath.Join(dir, c.name)
+		os.WriteFile(p, c.data, 0o644)
+		_, err := Open(p)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), p) || !errors.Is(err, c.is) {
+			t.Errorf("%s: %v, want %q naming the file, wrapping %v", c.name, err, c.want, c.is)
+		}
+	}
+	if _, err := Open(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// A gzip or zstd file cut short: the packets before the cut, then an error.
+func TestTruncatedCompressed(t *testing.T) {
+	ps := samplePackets(3000)
+	for _, comp := range []Compression{CompressionGzip, CompressionZstd} {
+		var b bytes.Buffer
+		w, _ := NewWriter(&b, CreateOptions{LinkType: link.EN10MB, Compression: comp})
+		writeAll(t, w, ps)
+		cut := b.Bytes()[:b.Len()*2/3]
+		r, err := NewReader(bytes.NewReader(cut))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			_, _, err = r.ZeroCopyReadPacketData()
+			if err != nil {
+				break
+			}
+			n++
+		}
+		if err == io.EOF || n == 0 || n >= len(ps) {
+			t.Errorf("%v cut: %d packets then %v", comp, n, err)
+		}
+	}
+}
+
+// Everything in libpcap's collection of invalid files is refused, by
+// name, with a clear message.
+func TestLibpcapInvalid(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "testdata", "libpcap-invalid")
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(files) == 0 {
+		t.Skipf("no shared test data at %s", dir)
+	}
+	for _, p := range files {
+		r, err := Open(p)
+		if err == nil {
+			// pcapng may find a problem only when reading on.
+			for err == nil {
+				_, _, err = r.ZeroCopyReadPacketData()
+			}
+			r.Close()
+		}
+		if err == nil || err == io.EOF {
+			t.Errorf("%s: accepted", p)
+			continue
+		}
+		if !strings.Contains(err.Error(), filepath.Base(p)) || !errors.Is(err, snare.ErrFormat) {
+			t.Errorf("%s: error %q does not name the file or wrap ErrFormat", p, err)
+		}
+		t.Logf("%s: %v", filepath.Base(p), err)
+	}
+}
+
+func TestLibpcapCaptures(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "testdata", "libpcap-filter", "captures")
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(files) == 0 {
+		t.Skipf("no shared test data at %s", dir)
+	}
+	for _, p := range files {
+		r, err := Open(p)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			continue
+		}
+		for {
+			_, _, err = r.ZeroCopyReadPacketData()
+			if err != nil {
+				break
+			}
+		}
+		r.Close()
+		if err != io.EOF {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+}
+
+func TestZeroCopyAllocs(t *testing.T) {
+	var b bytes.Buffer
+	w, _ := NewWriter(&b, CreateOptions{LinkType: link.EN10MB})
+	writeAll(t, w, samplePackets(2000))
+	r, err := NewReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := testing.AllocsPerRun(1500, func() { r.ZeroCopyReadPacketData() }); a != 0 {
+		t.Errorf("%v allocations per packet", a)
+	}
+}
+
+var _ = pcapfile.MagicMicroseconds
+var _ = pcapng.Nanosecond

@@ -1,0 +1,75 @@
+//go:build linux
+
+package afpacket_test
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/snare-pcap/snare"
+	"github.com/snare-pcap/snare/internal/testnet"
+	"github.com/snare-pcap/snare/link"
+)
+
+// TestExactlyOnce injects 1000 frames of varied sizes from A and checks
+// that the capture on B's veth sees each exactly once, byte for byte,
+// with equal lengths, and that the statistics agree.
+func TestExactlyOnce(t *testing.T) {
+	p := testnet.New(t)
+	const count = 1000
+	rx := open(t, p, testnet.B, p.IfB, func(h *snare.Handle) {
+		h.SetTimeout(50 * time.Millisecond)
+		h.SetBufferSize(8 << 20)
+		h.SetTimestampPrecision(snare.Nanosecond)
+	})
+	if rx.LinkType() != link.EN10MB {
+		t.Fatalf("link type %v, want EN10MB", rx.LinkType())
+	}
+	tx := open(t, p, testnet.A, p.IfA, nil)
+	sent := make([][]byte, count)
+	for i := range sent {
+		sent[i] = udpFrame(p, uint32(i), 60+i%1400, 9)
+		if err := tx.WritePacketData(sent[i]); err != nil {
+			t.Fatalf("inject %d: %v", i, err)
+		}
+	}
+	seen := make([]int, count)
+	got := collect(t, rx, 300*time.Millisecond, nil)
+	n := 0
+	for _, c := range got {
+		seq, ok := seqOf(c.data)
+		if !ok {
+			continue
+		}
+		n++
+		if seq >= count {
+			t.Fatalf("bad seq %d", seq)
+		}
+		seen[seq]++
+		if !bytes.Equal(c.data, sent[seq]) {
+			t.Errorf("packet %d: bytes differ", seq)
+		}
+		if c.ci.CaptureLength != len(sent[seq]) || c.ci.Length != len(sent[seq]) {
+			t.Errorf("packet %d: caplen %d len %d, want %d", seq, c.ci.CaptureLength, c.ci.Length, len(sent[seq]))
+		}
+		if c.ci.Direction != snare.DirectionIn {
+			t.Errorf("packet %d: direction %v", seq, c.ci.Direction)
+		}
+		if c.ci.Timestamp.IsZero() || time.Since(c.ci.Timestamp) > time.Minute {
+			t.Errorf("packet %d: timestamp %v", seq, c.ci.Timestamp)
+		}
+	}
+	for i, s := range seen {
+		if s != 1 {
+			t.Errorf("packet %d seen %d times", i, s)
+		}
+	}
+	st, err := rx.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Dropped != 0 || st.Received != uint64(len(got)) || st.Captured != uint64(len(got)) {
+		t.Errorf("stats %+v, captured %d (of which %d ours)", st, len(got), n)
+	}
+}

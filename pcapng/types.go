@@ -138,8 +138,14 @@ func (c *clock) stamp(t time.Time) (ts uint64, ok bool) {
 	case clockDiv:
 		frac = ns * c.factor
 	default:
+		// Round up when the unit is finer than a nanosecond, so that
+		// time() (which rounds down) gives back the same nanosecond.
 		hi, lo := bits.Mul64(ns, c.units)
-		frac, _ = bits.Div64(hi, lo, 1e9)
+		var rem uint64
+		frac, rem = bits.Div64(hi, lo, 1e9)
+		if rem != 0 && c.units > 1e9 {
+			frac++
+		}
 	}
 	hi, lo := bits.Mul64(uint64(sec), c.units)
 	ts, carry := bits.Add64(lo, frac, 0)

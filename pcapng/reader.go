@@ -662,11 +662,7 @@ func (r *Reader) readNRB(off int64, b []byte) error {
 			return r.fail(typ, off, "address record of type %d has %d bytes, too short for its address", snare.ErrFormat, rt, n)
 		}
 		addr, _ := netip.AddrFromSlice(v[:alen])
-		rec := NameRecord{Addr: addr}
-		for _, name := range splitNames(v[alen:]) {
-			rec.Names = append(rec.Names, name)
-		}
-		r.names = append(r.names, rec)
+		r.names = append(r.names, NameRecord{Addr: addr, Names: splitNames(v[alen:])})
 	}
 }
 

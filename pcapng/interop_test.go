@@ -395,3 +395,33 @@ func TestReadBenchCorpus(t *testing.T) {
 		t.Errorf("read %d packets, capinfos says %d", n, want)
 	}
 }
+
+// TestTsharkReadsNameRecords checks that tshark resolves addresses with
+// the names of a Name Resolution Block we wrote, and sees our ISB.
+func TestTsharkReadsNameRecords(t *testing.T) {
+	needTool(t, "tshark")
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.AddInterface(Interface{LinkType: link.FromLinktype(101)})
+	if err := w.WriteNameRecords(NameRecord{Addr: mustAddr("198.18.1.2"), Names: []string{"src.example"}},
+		NameRecord{Addr: mustAddr("2001:db8::7"), Names: []string{"six.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	pkt := []byte{0x45, 0, 0, 20, 0, 0, 0, 0, 64, 253, 0, 0, 198, 18, 1, 2, 198, 18, 1, 3}
+	w.WritePacket(snare.CaptureInfo{Timestamp: time.Unix(1, 0), Length: 20}, pkt)
+	w.SetInterfaceStatistics(0, InterfaceStatistics{Timestamp: time.Unix(2, 0), Received: 7})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "nrb.pcapng")
+	os.WriteFile(path, buf.Bytes(), 0o644)
+	if out := run(t, "tshark", "-r", path, "-N", "n", "-T", "fields", "-e", "ip.src_host", "-e", "ip.dst_host"); out != "src.example\t198.18.1.3\n" {
+		t.Errorf("tshark resolved %q", out)
+	}
+	if out := run(t, "capinfos", "-I", path); !strings.Contains(out, "Number of stat entries = 1") {
+		t.Errorf("capinfos does not see the statistics block:\n%s", out)
+	}
+}

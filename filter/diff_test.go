@@ -1,0 +1,206 @@
+package filter_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/snare-pcap/snare/bpf"
+	"github.com/snare-pcap/snare/filter"
+	"github.com/snare-pcap/snare/filter/internal/filtertest"
+	"github.com/snare-pcap/snare/link"
+)
+
+// Differential test against the real libpcap: the same expression is
+// compiled by tcpdump (-ddd, Ethernet) and by us, and both programs must
+// decide the same on every packet of a corpus generated to reach the
+// branches of both. The run is bounded: by default 200 expressions from
+// the libpcap suite and 150 random ones; -filter.diffn=N (or
+// SNARE_FILTER_DIFFN=N) takes up to N of each.
+
+var diffN = flag.Int("filter.diffn", 0, "expressions from the suite and from the generator for TestDiffTcpdump (0: 200 and 150)")
+
+func diffCounts() (suite, random int) {
+	n := *diffN
+	if n == 0 {
+		if v, err := strconv.Atoi(os.Getenv("SNARE_FILTER_DIFFN")); err == nil {
+			n = v
+		}
+	}
+	if n > 0 {
+		return n, n
+	}
+	return 200, 150
+}
+
+// tcpdumpProgram compiles expr with tcpdump -ddd for Ethernet.
+func tcpdumpProgram(tcpdump, expr string, optimize bool) (bpf.Program, string, error) {
+	args := []string{"-ddd", "-y", "EN10MB"}
+	if !optimize {
+		args = append(args, "-O")
+	}
+	cmd := exec.Command(tcpdump, append(args, expr)...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, strings.TrimSpace(stderr.String()), err
+	}
+	p, err := filtertest.ParseDecimal(string(out))
+	if err != nil {
+		return nil, "", fmt.Errorf("tcpdump -ddd output: %v", err)
+	}
+	return p, "", nil
+}
+
+// diffOutcome is what comparing one expression gave.
+type diffOutcome struct {
+	expr       string
+	theirErr   string
+	ourErr     error
+	mismatch   string // non-empty: the programs decide differently
+	truncOnly  bool   // ... only on packets with a load past the captured bytes
+	compared   int    // packets compared
+	bothAccept bool
+}
+
+// diffOne compiles expr both ways and compares the decisions.
+func diffOne(tcpdump, expr string, seed int64) diffOutcome {
+	o := diffOutcome{expr: expr}
+	theirs, msg, err := tcpdumpProgram(tcpdump, expr, true)
+	if err != nil {
+		o.theirErr = msg
+		if o.theirErr == "" {
+			o.theirErr = err.Error()
+		}
+	}
+	// tcpdump compiles with netmask 0 when it has no device.
+	ours, err := compileSafe(expr, filter.Options{LinkType: link.Type(1), Optimize: true, Netmask: 0})
+	o.ourErr = err
+	if theirs == nil || ours == nil {
+		return o
+	}
+	o.bothAccept = true
+	seeds := append(filtertest.Seeds("EN10MB"), filtertest.Mixed("EN10MB", 64, seed)...)
+	corpus := filtertest.Corpus([]bpf.Program{theirs, ours}, seeds, 200, seed)
+	o.compared = len(corpus)
+	i, lenient := diffOn(theirs, ours, corpus)
+	if i >= 0 {
+		in := corpus[i]
+		o.truncOnly = lenient
+		o.mismatch = fmt.Sprintf("packet %x (wirelen %d): libpcap %d, ours %d\n    libpcap:\n%s\n    ours:\n%s",
+			in.Pkt, in.WireLen, filtertest.Run(theirs, &in), filtertest.Run(ours, &in),
+			indent(theirs.Disassemble()), indent(ours.Disassemble()))
+	}
+	return o
+}
+
+func TestDiffTcpdump(t *testing.T) {
+	tcpdump, err := exec.LookPath("tcpdump")
+	if err != nil {
+		t.Skip("tcpdump not installed: the differential test needs the real libpcap's compiler")
+	}
+	nSuite, nRandom := diffCounts()
+	var exprs []string
+	if cases, _, err := loadSuiteQuiet(); err == nil {
+		var all []string
+		for _, c := range cases.Accept {
+			if c.DLT != "EN10MB" || c.Skip != "" || c.Needs != "" || c.LinuxExt || c.Name == "bpf_image" {
+				continue
+			}
+			all = append(all, c.Aliases...)
+		}
+		step := 1
+		if len(all) > nSuite {
+			step = (len(all) + nSuite - 1) / nSuite
+		}
+		for i := 0; i < len(all); i += step {
+			exprs = append(exprs, all[i])
+		}
+	} else {
+		t.Logf("libpcap suite not available, random expressions only: %v", err)
+	}
+	g := newExprGen(1)
+	for i := 0; i < nRandom; i++ {
+		exprs = append(exprs, g.expr(3))
+	}
+
+	outcomes := make([]diffOutcome, len(exprs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				outcomes[i] = diffOne(tcpdump, exprs[i], int64(i))
+			}
+		}()
+	}
+	for i := range exprs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	r := &report{}
+	compiled := r.part("diff.compile")       // tcpdump accepts: we compile too
+	agree := r.part("diff.agree")            // both compile: same decisions
+	rejects := r.part("diff.reject_matches") // tcpdump rejects: we reject too
+	packets := 0
+	for _, o := range outcomes {
+		if o.theirErr != "" {
+			rejects.add(o.ourErr != nil, "%q: tcpdump rejects (%s), we compile it (newer syntax or a missing check)", o.expr, o.theirErr)
+			continue
+		}
+		compiled.add(o.ourErr == nil, "%q: %v", o.expr, o.ourErr)
+		if !o.bothAccept {
+			continue
+		}
+		packets += o.compared
+		why := ""
+		if o.truncOnly {
+			why = " (only on packets with a load past the captured bytes)"
+		}
+		agree.add(o.mismatch == "", "%q differs%s: %s", o.expr, why, o.mismatch)
+	}
+	r.notes = append(r.notes, fmt.Sprintf("%d expressions (%d from the suite, %d random), %d packet comparisons", len(exprs), len(exprs)-nRandom, nRandom, packets))
+	r.check(t)
+}
+
+// loadSuiteQuiet loads the suite without skipping the test.
+func loadSuiteQuiet() (*filtertest.Cases, string, error) {
+	dir, err := filtertest.SuiteDir()
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := filtertest.Load(dir)
+	return c, dir, err
+}
+
+// FuzzDiffTcpdump turns a seed into a random well-formed expression and
+// checks that, when tcpdump compiles it, our program decides the same.
+func FuzzDiffTcpdump(f *testing.F) {
+	tcpdump, err := exec.LookPath("tcpdump")
+	if err != nil {
+		f.Skip("tcpdump not installed: the differential fuzz target needs the real libpcap's compiler")
+	}
+	for _, s := range []int64{1, 2, 3} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, seed int64) {
+		o := diffOne(tcpdump, newExprGen(seed).expr(3), seed)
+		if o.theirErr == "" && o.ourErr != nil {
+			t.Skipf("%q: not compiled by us yet: %v", o.expr, o.ourErr)
+		}
+		if o.mismatch != "" && !o.truncOnly {
+			t.Errorf("%q: %s", o.expr, o.mismatch)
+		}
+	})
+}

@@ -137,9 +137,9 @@ func (g *gen) inboundOutbound(out bool) *expr {
 		return g.cmp(orLinkHdr, 0, bpf.B, v)
 	case dltIPNET:
 		if out {
-			return g.cmp(orLinkHdr, 2, bpf.H, 2)
+			return g.cmp(orLinkHdr, 2, bpf.H, 1)
 		}
-		return g.cmp(orLinkHdr, 2, bpf.H, 1)
+		return g.cmp(orLinkHdr, 2, bpf.H, 2)
 	case dltLINUXSLL:
 		b := g.cmp(orLinkHdr, 0, bpf.H, 4)
 		if !out {
@@ -284,7 +284,7 @@ func (g *gen) mpls(v uint32, has bool) *expr {
 	var b0 *expr
 	if g.labelStackDepth > 0 {
 		// just match the bottom-of-stack bit clear
-		b0 = g.mcmp(orPrevMPLSHdr, 2, bpf.B, 0, 0x01)
+		b0 = not(g.branch(g.loadA(orPrevMPLSHdr, 2, bpf.B), bpf.JMP|bpf.JSET|bpf.K, 0x01))
 	} else {
 		switch g.dlt {
 		case dltCHDLC, dltEN10MB, dltNetAnalyzer, dltNetAnalyzerTransparent:
@@ -344,8 +344,11 @@ func (g *gen) vxlan(v uint32, has bool) *expr {
 func (g *gen) llcInternal() *expr {
 	switch g.dlt {
 	case dltEN10MB:
-		// An LLC frame has a length, not a type, in the type field.
-		return not(g.cmpGT(orLinkType, 0, bpf.H, ethermtu))
+		// An LLC frame has a length, not a type, in the type field,
+		// and is not a Netware raw 802.3 frame (0xFFFF).
+		b0 := not(g.cmpGT(orLinkType, 0, bpf.H, ethermtu))
+		b1 := not(g.cmp(orLLC, 0, bpf.H, 0xffff))
+		return and(b0, b1)
 	case dltLINUXSLL:
 		return g.cmp(orLinkType, 0, bpf.H, 0x0004)
 	case dltFDDI, dltIEEE802:

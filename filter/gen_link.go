@@ -224,6 +224,10 @@ func ethertypeToPPP(p uint32) uint32 {
 		return pppBRPDU
 	case llcsapIPX:
 		return pppIPX
+	case ethertypeMPLS:
+		return pppMPLSUC
+	case ethertypeMPLSMC:
+		return pppMPLSMC
 	}
 	return p
 }
@@ -402,9 +406,8 @@ func (g *gen) loopbackLinktype(p uint32) *expr {
 	case ethertypeIP:
 		fams = []uint32{2}
 	case ethertypeIPV6:
-		// BSD AF_INET6 values: 24 (NetBSD/OpenBSD/BSD/OS), 28
-		// (FreeBSD), 30 (Darwin).
-		fams = []uint32{24, 28, 30}
+		// AF_INET6 of the host (Linux).
+		fams = []uint32{10}
 	default:
 		return g.gfalse()
 	}

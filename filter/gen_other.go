@@ -376,7 +376,7 @@ func (g *gen) load(proto string, inst *arthVal, size uint32) *arthVal {
 		s = append(s, xferA, stmt{bpf.ALU | bpf.ADD | bpf.X, 0}, stmt{bpf.MISC | bpf.TAX, 0},
 			stmt{bpf.LD | bpf.IND | sz, g.offLinkPl.constant + g.offNl})
 		inst.s = append(inst.s, s...)
-		b := and(g.protoAbbrev(proto), g.ipfrag())
+		b := and(g.cmp(orLinkPl, 9, bpf.B, transportProtos[proto]), g.ipfrag())
 		if inst.b != nil {
 			b = and(inst.b, b)
 		}
@@ -451,4 +451,10 @@ func (g *gen) relation(n *relNode) *expr {
 		b = and(tmp, b)
 	}
 	return b
+}
+
+// transportProtos are the IP protocol numbers of the transport names.
+var transportProtos = map[string]uint32{
+	"sctp": ipprotoSCTP, "tcp": ipprotoTCP, "udp": ipprotoUDP, "icmp": ipprotoICMP,
+	"igmp": ipprotoIGMP, "igrp": ipprotoIGRP, "pim": ipprotoPIM, "vrrp": ipprotoVRRP, "carp": ipprotoCARP,
 }

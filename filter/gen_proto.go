@@ -91,15 +91,15 @@ func (g *gen) protoAbbrev(proto string) *expr {
 	case "isis":
 		return g.proto(isoISIS, "iso", "")
 	case "l1":
-		return g.isisList(0x0f, 0x11, 0x12, 0x18, 0x1a)
+		return g.isisList(0x1a, 0x18, 0x12, 0x0f, 0x11)
 	case "l2":
-		return g.isisList(0x10, 0x11, 0x14, 0x19, 0x1b)
+		return g.isisList(0x1b, 0x19, 0x14, 0x10, 0x11)
 	case "iih":
-		return g.isisList(0x0f, 0x10, 0x11)
+		return g.isisList(0x11, 0x0f, 0x10)
 	case "lsp":
 		return g.isisList(0x12, 0x14)
 	case "snp":
-		return g.isisList(0x18, 0x19, 0x1a, 0x1b)
+		return g.isisList(0x1b, 0x1a, 0x18, 0x19)
 	case "csnp":
 		return g.isisList(0x18, 0x19)
 	case "psnp":
@@ -123,12 +123,11 @@ func (g *gen) protoAbbrev(proto string) *expr {
 
 // isisList ors "isis proto v" for each PDU type, the first one tested last.
 func (g *gen) isisList(vs ...uint32) *expr {
-	b1 := g.proto(vs[0], "isis", "")
+	b := g.proto(vs[0], "isis", "")
 	for _, v := range vs[1:] {
-		b0 := g.proto(v, "isis", "")
-		b1 = or(b0, b1)
+		b = or(b, g.proto(v, "isis", ""))
 	}
-	return b1
+	return b
 }
 
 // proto generates "PROTO proto V".
@@ -163,11 +162,11 @@ func (g *gen) proto(v uint32, proto, dir string) *expr {
 			return and(b0, b1)
 		}
 		b0 := g.linkType(llcsapISONS)
-		b1 := g.cmp(orLinkPlNoSnap, 1, bpf.B, v)
+		b1 := g.cmp(orLinkPlNoSnap, 0, bpf.B, v)
 		return and(b0, b1)
 	case "isis":
 		b0 := g.proto(isoISIS, "iso", "")
-		b1 := g.cmp(orLinkPlNoSnap, 4, bpf.B, v)
+		b1 := g.mcmp(orLinkPlNoSnap, 4, bpf.B, v, 0x1f)
 		return and(b0, b1)
 	}
 	fail(g.pos, "'%s' does not encapsulate another protocol", protoLabel(proto))
@@ -208,13 +207,17 @@ func (g *gen) host(addr, mask uint32, proto, dir, typ string) *expr {
 	case "link":
 		fail(g.pos, "link-layer modifier applied to %s", typestr)
 	case "ip":
-		return g.hostop(addr, mask, dir, ethertypeIP, 12, 16)
+		b0 := g.linkType(ethertypeIP)
+		return and(b0, g.hostop(addr, mask, dir, ethertypeIP, 12, 16))
 	case "rarp":
-		return g.hostop(addr, mask, dir, ethertypeREVARP, 14, 24)
+		b0 := g.linkType(ethertypeREVARP)
+		return and(b0, g.hostop(addr, mask, dir, ethertypeREVARP, 14, 24))
 	case "arp":
-		return g.hostop(addr, mask, dir, ethertypeARP, 14, 24)
+		b0 := g.linkType(ethertypeARP)
+		return and(b0, g.hostop(addr, mask, dir, ethertypeARP, 14, 24))
 	case "decnet":
-		return g.dnhostop(addr, dir)
+		b0 := g.linkType(ethertypeDN)
+		return and(b0, g.dnhostop(addr, dir))
 	case "ip6":
 		fail(g.pos, "'ip6' modifier applied to ip %s", typestr)
 	}
@@ -249,9 +252,7 @@ func (g *gen) hostop(addr, mask uint32, dir string, llProto, srcOff, dstOff uint
 	default:
 		g.dirError(dir)
 	}
-	b0 := g.linkType(llProto)
-	b1 := g.mcmp(orLinkPl, off, bpf.W, addr, mask)
-	return and(b0, b1)
+	return g.mcmp(orLinkPl, off, bpf.W, addr, mask)
 }
 
 // host6 generates a test of an IPv6 host or net.
@@ -262,7 +263,8 @@ func (g *gen) host6(addr, mask [16]byte, proto, dir, typ string) *expr {
 	}
 	switch proto {
 	case "", "ip6":
-		return g.hostop6(addr, mask, dir, ethertypeIPV6, 8, 24)
+		b0 := g.linkType(ethertypeIPV6)
+		return and(b0, g.hostop6(addr, mask, dir, ethertypeIPV6, 8, 24))
 	case "link":
 		fail(g.pos, "link-layer modifier applied to ip6 %s", typestr)
 	case "ip":
@@ -311,8 +313,7 @@ func (g *gen) hostop6(addr, mask [16]byte, dir string, llProto, srcOff, dstOff u
 			b1 = and(b0, b1)
 		}
 	}
-	b0 := g.linkType(llProto)
-	return and(b0, b1)
+	return b1
 }
 
 // dnhostop tests a DECnet host address.
@@ -334,28 +335,38 @@ func (g *gen) dnhostop(addr uint32, dir string) *expr {
 	default:
 		g.dirError(dir)
 	}
-	const offsetLH = 7
-	b0 := g.linkType(ethertypeDN)
-	// Check for pad = 1, long header case
+	a := uint32(swap16(uint16(addr)))
+	offsetLH := uint32(15)
+	if dir == "dst" {
+		offsetLH = 7
+	}
+	// pad = 1, long header
 	tmp := g.mcmp(orLinkPl, 2, bpf.H, 0x8106, 0xff07)
-	b1 := g.cmp(orLinkPl, 2+1+offsetLH+offsetSH, bpf.H, uint32(swap16(uint16(addr))))
+	b1 := g.cmp(orLinkPl, 2+1+offsetLH, bpf.H, a)
 	b1 = and(tmp, b1)
-	// Check for pad = 0, long header case
+	// pad = 0, long header
 	tmp = g.mcmp(orLinkPl, 2, bpf.B, 0x06, 0x7)
-	b2 := g.cmp(orLinkPl, 2+offsetLH+offsetSH, bpf.H, uint32(swap16(uint16(addr))))
+	b2 := g.cmp(orLinkPl, 2+offsetLH, bpf.H, a)
 	b2 = and(tmp, b2)
 	b1 = or(b2, b1)
-	// Check for pad = 1, short header case
-	tmp = g.mcmp(orLinkPl, 2, bpf.H, 0x8102, 0xff07)
-	b2 = g.cmp(orLinkPl, 2+1+offsetSH, bpf.H, uint32(swap16(uint16(addr))))
-	b2 = and(tmp, b2)
+	// pad = 1, short header
+	if offsetSH == 1 {
+		b2 = g.mcmp(orLinkPl, 2, bpf.W, 0x8102<<16|a, 0xff07ffff)
+	} else {
+		tmp = g.mcmp(orLinkPl, 2, bpf.H, 0x8102, 0xff07)
+		b2 = g.cmp(orLinkPl, 2+1+offsetSH, bpf.H, a)
+		b2 = and(tmp, b2)
+	}
 	b1 = or(b2, b1)
-	// Check for pad = 0, short header case
-	tmp = g.mcmp(orLinkPl, 2, bpf.B, 0x02, 0x7)
-	b2 = g.cmp(orLinkPl, 2+offsetSH, bpf.H, uint32(swap16(uint16(addr))))
-	b2 = and(tmp, b2)
-	b1 = or(b2, b1)
-	return and(b0, b1)
+	// pad = 0, short header
+	if offsetSH == 1 {
+		b2 = g.mcmp(orLinkPl, 2, bpf.W, 0x02<<24|a<<8, 0x07ffff00)
+	} else {
+		tmp = g.mcmp(orLinkPl, 2, bpf.B, 0x02, 0x7)
+		b2 = g.cmp(orLinkPl, 2+offsetSH, bpf.H, a)
+		b2 = and(tmp, b2)
+	}
+	return or(b2, b1)
 }
 
 func swap16(v uint16) uint16 { return v>>8 | v<<8 }

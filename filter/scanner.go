@@ -134,6 +134,11 @@ func scan(s string) []token {
 				continue
 			}
 		}
+		if c == ':' && i+1 < len(s) && s[i+1] == ':' {
+			toks = append(toks, scanWord(s, i))
+			i += len(toks[len(toks)-1].text)
+			continue
+		}
 		switch c {
 		case '+', '-', '*', '/', '%', ':', '[', ']', '(', ')', '>', '<', '=', '&', '|', '^':
 			toks = append(toks, token{kind: tOP, text: s[i : i+1], pos: start})
@@ -205,7 +210,9 @@ func scanWord(s string, i int) token {
 		for k < len(run) && (isHex(run[k]) || run[k] == ':' || run[k] == '.') {
 			k++
 		}
-		v6Len = k
+		if _, err := netip.ParseAddr(run[:k]); err == nil {
+			v6Len = k
+		}
 	}
 	numLen := numPrefix(s[i:])
 	hidLen := hidPrefix(s[i:])
@@ -227,9 +234,6 @@ func scanWord(s string, i int) token {
 	case best == hidLen:
 		return token{kind: tHID, text: text, pos: i}
 	case best == v6Len:
-		if _, err := netip.ParseAddr(text); err != nil {
-			fail(i, "bogus IPv6 address %s", text)
-		}
 		return token{kind: tHID6, text: text, pos: i}
 	}
 	return token{kind: tID, text: text, pos: i}

@@ -340,6 +340,8 @@ type FormatError struct {
 	Err error
 }
 
+// Error returns "pcapng: FILE: block N (TYPE) at byte offset X: what:
+// malformed capture file" (or "capture file is truncated").
 func (e *FormatError) Error() string {
 	s := "pcapng: "
 	if e.File != "" {

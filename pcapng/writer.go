@@ -39,7 +39,9 @@ type wiface struct {
 }
 
 // Writer writes a pcapng section. It buffers its output: call Flush or
-// Close.
+// Close. String options longer than an option can hold (65528 bytes)
+// are cut. After an error from the underlying writer every call returns
+// that error.
 type Writer struct {
 	w      *bufio.Writer
 	order  byteOrder

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/snare-pcap/snare"
+	"github.com/snare-pcap/snare/pcapng"
 )
 
 // Options configure a Dumper.
@@ -195,6 +196,17 @@ func (d *Dumper) rotate(next func() (string, error)) error {
 // WritePacket writes one packet, first rotating the file if the time
 // or the size asks for it, in tcpdump's order: time first, then size.
 func (d *Dumper) WritePacket(ci snare.CaptureInfo, data []byte) error {
+	return d.write(ci, data, nil)
+}
+
+// WritePacketWithOptions is WritePacket with pcapng packet options
+// (comments, flags, hashes...). A Pcap file gets the packet without
+// them.
+func (d *Dumper) WritePacketWithOptions(ci snare.CaptureInfo, data []byte, opts pcapng.PacketOptions) error {
+	return d.write(ci, data, &opts)
+}
+
+func (d *Dumper) write(ci snare.CaptureInfo, data []byte, opts *pcapng.PacketOptions) error {
 	if d.closed {
 		return errors.New("dumper: closed")
 	}
@@ -231,10 +243,20 @@ func (d *Dumper) WritePacket(ci snare.CaptureInfo, data []byte) error {
 			return err
 		}
 	}
-	if err := d.w.WritePacket(ci, data); err != nil {
+	var err error
+	if nw, ok := d.w.(*pcapng.Writer); ok && opts != nil {
+		err = nw.WritePacketWithOptions(ci, data, *opts)
+	} else {
+		err = d.w.WritePacket(ci, data)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: %w", d.name, err)
 	}
-	d.size += d.opts.Format.RecordSize(ci, data)
+	if f, ok := d.opts.Format.(Pcapng); ok && opts != nil {
+		d.size += f.recordSizeOptions(ci, data, opts)
+	} else {
+		d.size += d.opts.Format.RecordSize(ci, data)
+	}
 	if d.opts.PacketBuffered {
 		return d.Flush()
 	}

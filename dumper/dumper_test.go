@@ -270,6 +270,20 @@ func TestRecordSize(t *testing.T) {
 			}
 			n += f.RecordSize(cis[i], data[i])
 		}
+		if ng, ok := f.(Pcapng); ok {
+			// Packets with options.
+			opts := []pcapng.PacketOptions{
+				{Comments: []string{"a", "three", "four"}},
+				{Flags: 0x10, HasFlags: true, DropCount: 3, HasDropCount: true},
+				{Hashes: []pcapng.Hash{{Algorithm: 2, Value: []byte{1, 2, 3, 4}}}, PacketID: 9, Queue: 1},
+			}
+			for i, o := range opts {
+				if err := w.(*pcapng.Writer).WritePacketWithOptions(cis[i], data[i], o); err != nil {
+					t.Fatal(err)
+				}
+				n += ng.recordSizeOptions(cis[i], data[i], &o)
+			}
+		}
 		if err := w.Close(); err != nil {
 			t.Fatal(err)
 		}

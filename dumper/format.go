@@ -94,12 +94,43 @@ func (f Pcapng) NewWriter(w io.Writer) (Writer, int64, error) {
 
 // RecordSize implements Format.
 func (f Pcapng) RecordSize(ci snare.CaptureInfo, data []byte) int64 {
-	n := int64(28 + len(data) + (4-len(data)%4)%4 + 4)
-	if ci.Direction != snare.DirectionUnknown {
-		n += 8 + 4 // epb_flags and opt_endofopt
-	}
-	return n
+	return f.recordSizeOptions(ci, data, nil)
 }
+
+// recordSizeOptions is the size of an Enhanced Packet Block with opts
+// (nil: none but the direction).
+func (f Pcapng) recordSizeOptions(ci snare.CaptureInfo, data []byte, opts *pcapng.PacketOptions) int64 {
+	n := int64(28 + padded(len(data)) + 4)
+	var o int
+	flags := ci.Direction != snare.DirectionUnknown
+	if opts != nil {
+		flags = flags || opts.Flags != 0 || opts.HasFlags
+		for _, c := range opts.Comments {
+			o += 4 + padded(min(len(c), 0xfff8))
+		}
+		for _, h := range opts.Hashes {
+			o += 4 + padded(1+len(h.Value))
+		}
+		if opts.HasDropCount || opts.DropCount != 0 {
+			o += 12
+		}
+		if opts.HasPacketID || opts.PacketID != 0 {
+			o += 12
+		}
+		if opts.HasQueue || opts.Queue != 0 {
+			o += 8
+		}
+	}
+	if flags {
+		o += 8
+	}
+	if o > 0 {
+		o += 4 // opt_endofopt
+	}
+	return n + int64(o)
+}
+
+func padded(n int) int { return n + (4-n%4)%4 }
 
 // countWriter counts the bytes written through it.
 type countWriter struct {

@@ -6,14 +6,31 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"runtime"
+	"time"
 
 	"github.com/snare-pcap/snare"
+	"github.com/snare-pcap/snare/dumper"
 	"github.com/snare-pcap/snare/link"
+	"github.com/snare-pcap/snare/pcapng"
+	"github.com/snare-pcap/snare/savefile"
 )
 
 // openSource opens a capture file ("-" is standard input).
-func openSource(name string, stdin io.Reader) (packetSource, error) {
-	return openMini(name, stdin)
+func openSource(name string, stdin io.Reader) (*savefile.File, error) {
+	if name == "-" {
+		return savefile.NewFile(stdin, "-")
+	}
+	f, err := savefile.OpenFile(name)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, errorf("%s: %s", name, errText(err))
+		}
+		return nil, err
+	}
+	return f, nil
 }
 
 // pipeline is what happens to each packet that passes the filter:
@@ -22,7 +39,10 @@ type pipeline struct {
 	cfg  *config
 	e    *env
 	out  *bufio.Writer // stdout, buffered
-	sink packetSink    // -w, or nil
+	sink *dumper.Dumper // -w, or nil
+	// ng, when set, is the pcapng file being read, whose packet
+	// options (comments, flags) go to a pcapng -w file.
+	ng *pcapng.Reader
 	pr   packetPrinter // nil when not printing
 
 	skipped int64
@@ -46,13 +66,14 @@ func (p *pipeline) handle(data []byte, ci snare.CaptureInfo) error {
 	}
 	p.passed++
 	if p.sink != nil {
-		if err := p.sink.WritePacket(ci, data); err != nil {
-			return err
+		var err error
+		if p.ng != nil {
+			err = p.sink.WritePacketWithOptions(ci, data, p.ng.PacketOptions())
+		} else {
+			err = p.sink.WritePacket(ci, data)
 		}
-		if p.cfg.packetBuffered {
-			if err := p.sink.Flush(); err != nil {
-				return err
-			}
+		if err != nil {
+			return err
 		}
 	}
 	if p.pr != nil {
@@ -96,11 +117,22 @@ func plural(n int64) string {
 	return "s"
 }
 
-// newPipeline sets up the outputs for packets of link type lt.
-func newPipeline(cfg *config, e *env, lt link.Type, snap int) (*pipeline, error) {
+// outputSpec describes the packets a -w file will hold.
+type outputSpec struct {
+	linkType link.Type
+	snapLen  int
+	// ifaces are the pcapng interfaces to declare (from a pcapng input
+	// or a live device); nil means one interface of linkType.
+	ifaces []pcapng.Interface
+	// nano: the input has nanosecond time stamps.
+	nano bool
+}
+
+// newPipeline sets up the outputs.
+func newPipeline(cfg *config, e *env, spec outputSpec) (*pipeline, error) {
 	p := &pipeline{cfg: cfg, e: e, out: bufio.NewWriterSize(e.stdout, 64<<10)}
 	if cfg.writeFile != "" {
-		sink, err := openSink(cfg, e, lt, snap)
+		sink, err := openSink(cfg, e, spec)
 		if err != nil {
 			return nil, err
 		}
@@ -112,17 +144,66 @@ func newPipeline(cfg *config, e *env, lt link.Type, snap int) (*pipeline, error)
 	return p, nil
 }
 
-// openSink opens -w's output.
-func openSink(cfg *config, e *env, lt link.Type, snap int) (packetSink, error) {
-	nano := cfg.tsPrecision == "nano"
-	if cfg.writeFile == "-" {
-		return newMiniWriter(e.stdout, io.NopCloser(nil), lt, snap, nano)
+// openSink opens -w's output, rotated as -C, -G and -W ask.
+func openSink(cfg *config, e *env, spec outputSpec) (*dumper.Dumper, error) {
+	var format dumper.Format
+	if cfg.pcapng {
+		ifaces := spec.ifaces
+		if len(ifaces) == 0 {
+			ifaces = []pcapng.Interface{{LinkType: spec.linkType, SnapLen: spec.snapLen, Name: cfg.device}}
+		}
+		// pcapng keeps the input's resolution unless --micro or --nano
+		// says otherwise (tcpdump has no pcapng output to follow).
+		for i := range ifaces {
+			switch {
+			case cfg.tsPrecision == "nano" || (cfg.tsPrecision == "" && spec.nano):
+				ifaces[i].TSResolution = pcapng.Nanosecond
+			case cfg.tsPrecision == "micro" || ifaces[i].TSResolution == 0:
+				ifaces[i].TSResolution = pcapng.Microsecond
+			}
+			ifaces[i].TSOffset = 0
+		}
+		format = dumper.Pcapng{
+			Section:    pcapng.WriterOptions{UserApplication: "snare " + version, OS: runtime.GOOS},
+			Interfaces: ifaces,
+		}
+	} else {
+		format = dumper.Pcap{LinkType: spec.linkType, SnapLen: spec.snapLen, Nanosecond: cfg.tsPrecision == "nano"}
 	}
-	f, err := os.Create(cfg.writeFile)
+	opts := dumper.Options{
+		Name:           cfg.writeFile,
+		Format:         format,
+		FileSize:       cfg.fileSize,
+		RotateEvery:    time.Duration(cfg.rotateSeconds) * time.Second,
+		FileCount:      cfg.fileCount,
+		PacketBuffered: cfg.packetBuffered,
+		Stdout:         e.stdout,
+	}
+	if cfg.postRotate != "" {
+		opts.PostRotate = func(name string) { runPostRotate(cfg.postRotate, name, e) }
+	}
+	d, err := dumper.Open(opts)
 	if err != nil {
-		return nil, errorf("%s: %s", cfg.writeFile, errText(err))
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, errorf("%s: %s", pe.Path, errText(err))
+		}
+		return nil, err
 	}
-	return newMiniWriter(f, f, lt, snap, nano)
+	return d, nil
+}
+
+// runPostRotate starts -z's command on a file closed by rotation, as
+// tcpdump does: the command (no shell) with the file name as its only
+// argument, not waited for.
+func runPostRotate(command, name string, e *env) {
+	cmd := exec.Command(command, name)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(e.stderr, "snare: -z: %s %s: %v\n", command, name, err)
+		return
+	}
+	go cmd.Wait()
 }
 
 // readFiles reads each file in turn through the filter into the
@@ -156,7 +237,11 @@ func readFiles(cfg *config, e *env, files []string) (err error) {
 		}
 		if i == 0 {
 			firstLT = lt
-			p, err = newPipeline(cfg, e, lt, src.SnapLen())
+			spec := outputSpec{linkType: lt, snapLen: src.SnapLen(), nano: src.Nanosecond()}
+			if ng := src.PcapNG(); ng != nil {
+				spec.ifaces = append([]pcapng.Interface(nil), ng.Interfaces()...)
+			}
+			p, err = newPipeline(cfg, e, spec)
 			if err != nil {
 				src.Close()
 				return err
@@ -165,9 +250,17 @@ func readFiles(cfg *config, e *env, files []string) (err error) {
 			src.Close()
 			return errorf("%s: new dlt does not match original", name)
 		}
+		p.ng = nil
+		if cfg.pcapng && src.PcapNG() != nil {
+			p.ng = src.PcapNG()
+		}
 		err = readLoop(src, match, p)
 		src.Close()
 		if errors.Is(err, errCountReached) {
+			return nil
+		}
+		if errors.Is(err, dumper.ErrFileLimit) {
+			fmt.Fprintf(e.stderr, "Maximum file limit reached: %d\n", cfg.fileCount)
 			return nil
 		}
 		if err != nil {
@@ -178,7 +271,7 @@ func readFiles(cfg *config, e *env, files []string) (err error) {
 }
 
 // readLoop runs one source to its end through match into p.
-func readLoop(src packetSource, match func([]byte, int) bool, p *pipeline) error {
+func readLoop(src reader, match func([]byte, int) bool, p *pipeline) error {
 	for {
 		data, ci, err := src.ZeroCopyReadPacketData()
 		if err != nil {

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestPcapngOutput writes the sample as pcapng and checks that tcpdump
+// and tshark read the same packets back.
+func TestPcapngOutput(t *testing.T) {
+	needTcpdump(t)
+	want := printedByTcpdump(t, samplePath)
+	out := filepath.Join(t.TempDir(), "s.pcapng")
+	if r := runSnare(t, "-r", samplePath, "--pcapng", "-w", out); r.code != 0 {
+		t.Fatalf("snare --pcapng: %+v", r)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 4 || string(b[:4]) != "\x0a\x0d\x0d\x0a" {
+		t.Fatalf("output does not start with a pcapng section header: % x", b[:min(8, len(b))])
+	}
+	if got := printedByTcpdump(t, out); got != want {
+		t.Errorf("tcpdump reads the pcapng copy differently:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestPcapngKeepsComments adds comments with editcap, copies the file
+// through snare --pcapng, and reads the comments back with tshark.
+func TestPcapngKeepsComments(t *testing.T) {
+	editcap, err1 := exec.LookPath("editcap")
+	tshark, err2 := exec.LookPath("tshark")
+	if err1 != nil || err2 != nil {
+		t.Skip("editcap and tshark are needed; .ci/run installs them")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.pcapng")
+	if out, err := exec.Command(editcap, "-F", "pcapng", "-a", "3:third packet", "-a", "7:seventh, with comma",
+		samplePath, in).CombinedOutput(); err != nil {
+		t.Fatalf("editcap: %v\n%s", err, out)
+	}
+	out := filepath.Join(dir, "out.pcapng")
+	if r := runSnare(t, "-r", in, "--pcapng", "-w", out); r.code != 0 {
+		t.Fatalf("snare: %+v", r)
+	}
+	fields := func(file string) string {
+		t.Helper()
+		b, err := exec.Command(tshark, "-r", file, "-T", "fields", "-e", "frame.number", "-e", "frame.comment",
+			"-Y", "frame.comment").Output()
+		if err != nil {
+			t.Fatalf("tshark -r %s: %v", file, err)
+		}
+		return string(b)
+	}
+	want, got := fields(in), fields(out)
+	if !strings.Contains(want, "third packet") {
+		t.Fatalf("editcap did not add the comment: %q", want)
+	}
+	if got != want {
+		t.Errorf("comments after snare: %q, want %q", got, want)
+	}
+}
+
+// TestRotationCLI runs -C/-W through the command and compares the
+// files with tcpdump's for the same input.
+func TestRotationCLI(t *testing.T) {
+	tcpdumpPath := needTcpdump(t)
+	// Make an input of a few MB by repeating the sample through -V.
+	dir := t.TempDir()
+	abs, _ := filepath.Abs(samplePath)
+	list := filepath.Join(dir, "list")
+	if err := os.WriteFile(list, []byte(strings.Repeat(abs+"\n", 800)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "big.pcap")
+	if r := runSnare(t, "-V", list, "-w", big); r.code != 0 {
+		t.Fatalf("building the input: %+v", r)
+	}
+	for _, spec := range [][]string{{"-C", "1"}, {"-C", "1", "-W", "2"}, {"-C", "1", "-W", "12"}} {
+		t.Run(strings.Join(spec, ""), func(t *testing.T) {
+			ref, ours := t.TempDir(), t.TempDir()
+			args := append([]string{"-r", big, "-w", filepath.Join(ref, "rot")}, spec...)
+			if os.Geteuid() == 0 {
+				args = append(args, "-Z", "root")
+			}
+			if out, err := exec.Command(tcpdumpPath, args...).CombinedOutput(); err != nil {
+				t.Fatalf("tcpdump: %v\n%s", err, out)
+			}
+			r := runSnare(t, append([]string{"-r", big, "-w", filepath.Join(ours, "rot")}, spec...)...)
+			if r.code != 0 {
+				t.Fatalf("snare: %+v", r)
+			}
+			want, got := dirSummary(t, ref), dirSummary(t, ours)
+			if got != want {
+				t.Errorf("files:\n%s\nwant (tcpdump):\n%s", got, want)
+			}
+		})
+	}
+}
+
+// dirSummary lists a directory's files with their sizes and packet
+// counts as tcpdump --count reads them.
+func dirSummary(t *testing.T, dir string) string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range ents {
+		info, _ := e.Info()
+		r := tcpdump(t, "--count", "-r", filepath.Join(dir, e.Name()))
+		b.WriteString(e.Name() + " " + strconv.FormatInt(info.Size(), 10) + " " + strings.TrimSpace(r.stdout) + "\n")
+	}
+	return b.String()
+}
+
+
+// TestPostRotateCommand checks -z: the command runs on each file closed
+// by a rotation.
+func TestPostRotateCommand(t *testing.T) {
+	dir := t.TempDir()
+	abs, _ := filepath.Abs(samplePath)
+	list := filepath.Join(dir, "list")
+	if err := os.WriteFile(list, []byte(strings.Repeat(abs+"\n", 700)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "post.sh")
+	logf := filepath.Join(dir, "log")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$1\" >> "+logf+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := runSnare(t, "-V", list, "-w", filepath.Join(dir, "out"), "-C", "1", "-z", script)
+	if r.code != 0 {
+		t.Fatalf("snare: %+v", r)
+	}
+	// 700 × 3644 bytes of records ≈ 2.55 MB: files out, out1, out2;
+	// the first two were rotated.
+	var logged []byte
+	for i := 0; i < 100; i++ { // the command is not waited for
+		logged, _ = os.ReadFile(logf)
+		if strings.Count(string(logged), "\n") >= 2 {
+			break
+		}
+		exec.Command("sleep", "0.05").Run()
+	}
+	var got []string
+	for _, f := range strings.Fields(string(logged)) {
+		got = append(got, filepath.Base(f))
+	}
+	sort.Strings(got)
+	if strings.Join(got, " ") != "out out1" {
+		t.Errorf("-z ran on %q, want out and out1", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out2")); err != nil {
+		t.Errorf("no third file: %v", err)
+	}
+}

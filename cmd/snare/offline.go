@@ -38,12 +38,12 @@ func openSource(name string, stdin io.Reader) (*savefile.File, error) {
 type pipeline struct {
 	cfg  *config
 	e    *env
-	out  *bufio.Writer // stdout, buffered
+	out  *bufio.Writer  // stdout, buffered
 	sink *dumper.Dumper // -w, or nil
 	// ng, when set, is the pcapng file being read, whose packet
 	// options (comments, flags) go to a pcapng -w file.
 	ng *pcapng.Reader
-	pr   packetPrinter // nil when not printing
+	pr packetPrinter // nil when not printing
 
 	skipped int64
 	passed  int64 // packets after --skip (what -c limits and --count counts)

@@ -121,7 +121,6 @@ func dirSummary(t *testing.T, dir string) string {
 	return b.String()
 }
 
-
 // TestPostRotateCommand checks -z: the command runs on each file closed
 // by a rotation.
 func TestPostRotateCommand(t *testing.T) {

@@ -381,7 +381,7 @@ func (g *gen) llc(sub string) *expr {
 		if sub2.u {
 			b1 = g.mcmp(orLLC, 2, bpf.B, sub2.v, 0xef)
 		} else {
-			b1 = g.mcmp(orLLC, 2, bpf.B, sub2.v, 0xff)
+			b1 = g.mcmp(orLLC, 2, bpf.B, sub2.v, 0x0f)
 		}
 	}
 	return and(b0, b1)

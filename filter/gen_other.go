@@ -1,7 +1,9 @@
 package filter
 
 import (
+	"bytes"
 	"net/netip"
+	"sort"
 	"strings"
 
 	"github.com/snare-pcap/snare/bpf"
@@ -33,51 +35,7 @@ func (g *gen) scode(name string, q qual) *expr {
 		if proto == "decnet" {
 			fail(g.pos, "invalid DECnet address '%s'", name)
 		}
-		addrs := g.res.host(name)
-		if len(addrs) == 0 {
-			fail(g.pos, "unknown host '%s'", name)
-		}
-		tproto, tproto6 := proto, proto
-		if g.offLinkType.constant == offsetNotSet && !g.offLinkType.isVariable && proto == "" {
-			tproto, tproto6 = "ip", "ip6"
-		}
-		var b *expr
-		for _, a := range addrs {
-			var t *expr
-			if a.Is4() || a.Is4In6() {
-				if tproto6 == "ip6" && tproto != "ip" && proto != "" {
-					continue
-				}
-				if !(tproto == "" || tproto == "ip" || tproto == "arp" || tproto == "rarp" || tproto == "link") {
-					if tproto == "ip6" {
-						continue
-					}
-				}
-				v := a.Unmap().As4()
-				t = g.host(be32(v[:]), 0xffffffff, tproto, dir, q.addr)
-			} else {
-				if tproto == "ip" || tproto == "arp" || tproto == "rarp" {
-					continue
-				}
-				var m [16]byte
-				for i := range m {
-					m[i] = 0xff
-				}
-				t = g.host6(a.As16(), m, tproto6, dir, q.addr)
-			}
-			if b != nil {
-				t = or(b, t)
-			}
-			b = t
-		}
-		if b == nil {
-			suffix := ""
-			if proto != "" {
-				suffix = " for specified address family"
-			}
-			fail(g.pos, "unknown host '%s'%s", name, suffix)
-		}
-		return b
+		return g.hostByName(name, proto, dir, q.addr)
 	case "port":
 		if proto != "" && proto != "udp" && proto != "tcp" && proto != "sctp" {
 			fail(g.pos, "illegal qualifier of 'port'")
@@ -201,6 +159,115 @@ var llcProtos = map[string]uint32{
 	"iso": llcsapISONS, "stp": llcsap8021D, "ipx": llcsapIPX, "netbeui": llcsapNETBEUI,
 }
 
+// splitAddrs returns a name's IPv4 and IPv6 addresses, each sorted.
+func splitAddrs(addrs []netip.Addr) (v4 []uint32, v6 [][16]byte) {
+	for _, a := range addrs {
+		if a.Is4() || a.Is4In6() {
+			b := a.Unmap().As4()
+			v4 = append(v4, be32(b[:]))
+		} else {
+			v6 = append(v6, a.As16())
+		}
+	}
+	sort.Slice(v4, func(i, j int) bool { return v4[i] < v4[j] })
+	sort.Slice(v6, func(i, j int) bool { return bytes.Compare(v6[i][:], v6[j][:]) < 0 })
+	return v4, v6
+}
+
+// hostList4 tests whether any of the IPv4 addresses matches, for one
+// protocol ("ip", "arp", "rarp"); negate tests that none does.
+func (g *gen) hostList4(v4 []uint32, proto, dir string, negate bool) *expr {
+	var lt, src, dst uint32
+	switch proto {
+	case "ip":
+		lt, src, dst = ethertypeIP, 12, 16
+	case "arp":
+		lt, src, dst = ethertypeARP, 14, 24
+	case "rarp":
+		lt, src, dst = ethertypeREVARP, 14, 24
+	}
+	b0 := g.linkType(lt)
+	var m *expr
+	for _, a := range v4 {
+		t := g.hostop(a, 0xffffffff, dir, lt, src, dst)
+		if m == nil {
+			m = t
+		} else {
+			m = or(m, t)
+		}
+	}
+	if negate {
+		m = not(m)
+	}
+	return and(b0, m)
+}
+
+// hostByName generates "[proto] [dir] host NAME".
+func (g *gen) hostByName(name, proto, dir, typ string) *expr {
+	addrs := g.res.host(name)
+	if len(addrs) == 0 {
+		fail(g.pos, "unknown host '%s'", name)
+	}
+	v4, v6 := splitAddrs(addrs)
+	tproto, tproto6 := proto, proto
+	if g.offLinkType.constant == offsetNotSet && !g.offLinkType.isVariable && proto == "" {
+		tproto, tproto6 = "ip", "ip6"
+	}
+	var b4, b6 *expr
+	if len(v4) > 0 {
+		switch tproto {
+		case "":
+			b4 = g.hostList4(v4, "ip", dir, false)
+			if g.labelStackDepth == 0 {
+				b4 = or(b4, g.hostList4(v4, "arp", dir, false))
+				b4 = or(b4, g.hostList4(v4, "rarp", dir, false))
+			}
+		case "ip", "arp", "rarp":
+			b4 = g.hostList4(v4, tproto, dir, false)
+		case "ip6":
+		default:
+			fail(g.pos, "'%s' modifier applied to %s", tproto, typ)
+		}
+	}
+	if len(v6) > 0 {
+		switch tproto6 {
+		case "", "ip6":
+			var ones [16]byte
+			for i := range ones {
+				ones[i] = 0xff
+			}
+			b0 := g.linkType(ethertypeIPV6)
+			var m *expr
+			for _, a := range v6 {
+				t := g.hostop6(a, ones, dir, ethertypeIPV6, 8, 24)
+				if m == nil {
+					m = t
+				} else {
+					m = or(m, t)
+				}
+			}
+			b6 = and(b0, m)
+		case "ip", "arp", "rarp":
+		default:
+			fail(g.pos, "'%s' modifier applied to %s", tproto6, typ)
+		}
+	}
+	switch {
+	case b4 != nil && b6 != nil:
+		return or(b4, b6)
+	case b4 != nil:
+		return b4
+	case b6 != nil:
+		return b6
+	}
+	suffix := ""
+	if proto != "" {
+		suffix = " for specified address family"
+	}
+	fail(g.pos, "unknown host '%s'%s", name, suffix)
+	return nil
+}
+
 // gateway: the packet's link-layer address is the host's, but its IP
 // address is not.
 func (g *gen) gateway(mac []byte, addrs []netip.Addr, proto, dir string) *expr {
@@ -219,22 +286,19 @@ func (g *gen) gateway(mac []byte, addrs []netip.Addr, proto, dir string) *expr {
 	default:
 		fail(g.pos, "'gateway' supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
 	}
-	var b1 *expr
-	for _, a := range addrs {
-		if !a.Is4() {
-			continue
-		}
-		v := a.As4()
-		t := g.host(be32(v[:]), 0xffffffff, proto, "or", "host")
-		if b1 != nil {
-			t = or(b1, t)
-		}
-		b1 = t
-	}
-	if b1 == nil {
+	v4, _ := splitAddrs(addrs)
+	if len(v4) == 0 {
 		fail(g.pos, "unknown host")
 	}
-	return and(b0, not(b1))
+	var b1 *expr
+	if proto == "" {
+		b1 = g.hostList4(v4, "ip", "or", true)
+		b1 = or(b1, g.hostList4(v4, "arp", "or", true))
+		b1 = or(b1, g.hostList4(v4, "rarp", "or", true))
+	} else {
+		b1 = g.hostList4(v4, proto, "or", true)
+	}
+	return and(b0, b1)
 }
 
 // protochain follows IPv6 extension headers (not yet supported).

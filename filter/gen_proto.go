@@ -474,48 +474,31 @@ func (g *gen) portDir(dir string, atom func(off uint32) *expr) *expr {
 	return nil
 }
 
-func (g *gen) portop(ipProto uint32, dir string, atom func(off uint32) *expr) *expr {
-	tmp := g.cmp(orLinkPl, 9, bpf.B, ipProto)
-	b0 := g.ipfrag()
-	b0 = and(tmp, b0)
-	b1 := g.portDir(dir, atom)
-	return and(b0, b1)
-}
-
-func (g *gen) portop6(ipProto uint32, dir string, atom func(off uint32) *expr) *expr {
-	tmp := g.cmp(orLinkPl, 6, bpf.B, ipProto)
-	b1 := g.portDir(dir, atom)
-	return and(tmp, b1)
+// ipProtoCheck tests the IPv4 protocol field (or the IPv6 next header
+// field) for ipProto, or for TCP, UDP or SCTP when it is protoUndef.
+func (g *gen) ipProtoCheck(off uint32, ipProto int) *expr {
+	if ipProto != protoUndef {
+		return g.cmp(orLinkPl, off, bpf.B, uint32(ipProto))
+	}
+	b := g.cmp(orLinkPl, off, bpf.B, ipprotoTCP)
+	b = or(b, g.cmp(orLinkPl, off, bpf.B, ipprotoUDP))
+	return or(b, g.cmp(orLinkPl, off, bpf.B, ipprotoSCTP))
 }
 
 // ports generates the IPv4 and IPv6 tests of "[proto] [dir] port(range)".
 func (g *gen) ports(v1, v2 uint32, ipProto int, dir string) *expr {
 	a4 := func(off uint32) *expr { return g.portRangeAtom(off, v1, v2, false) }
 	a6 := func(off uint32) *expr { return g.portRangeAtom(off, v1, v2, true) }
-	// IPv4
+	// IPv4: protocol, not a later fragment, ports.
 	b0 := g.linkType(ethertypeIP)
-	var b1 *expr
-	if ipProto == protoUndef {
-		tmp := g.portop(ipprotoTCP, dir, a4)
-		b1 = g.portop(ipprotoUDP, dir, a4)
-		b1 = or(tmp, b1)
-		tmp = g.portop(ipprotoSCTP, dir, a4)
-		b1 = or(tmp, b1)
-	} else {
-		b1 = g.portop(uint32(ipProto), dir, a4)
-	}
+	tmp := g.ipProtoCheck(9, ipProto)
+	b1 := and(tmp, g.ipfrag())
+	b1 = and(b1, g.portDir(dir, a4))
 	v4 := and(b0, b1)
 	// IPv6
 	b0 = g.linkType(ethertypeIPV6)
-	if ipProto == protoUndef {
-		tmp := g.portop6(ipprotoTCP, dir, a6)
-		b1 = g.portop6(ipprotoUDP, dir, a6)
-		b1 = or(tmp, b1)
-		tmp = g.portop6(ipprotoSCTP, dir, a6)
-		b1 = or(tmp, b1)
-	} else {
-		b1 = g.portop6(uint32(ipProto), dir, a6)
-	}
+	tmp = g.ipProtoCheck(6, ipProto)
+	b1 = and(tmp, g.portDir(dir, a6))
 	v6 := and(b0, b1)
 	return or(v6, v4)
 }

@@ -1,0 +1,583 @@
+package printer
+
+// gre prints a GRE packet (tcpdump's gre_print).
+func (p *Printer) gre(b, d []byte, length int) []byte {
+	if len(d) < 2 {
+		return p.trunc(b, "gre")
+	}
+	flags := be16(d)
+	vers := flags & 7
+	b = append(b, "GREv"...)
+	b = appendUint(b, uint64(vers))
+	if vers != 0 {
+		if vers == 1 {
+			return p.greV1(b, d, length)
+		}
+		return append(b, " ERROR: unknown-version"...)
+	}
+	l := length - 2
+	d = d[2:]
+	if p.opts.Verbose > 0 {
+		b = append(b, ", Flags ["...)
+		b = appendGREFlags(b, flags)
+		b = append(b, ']')
+	}
+	if len(d) < 2 || l < 2 {
+		return p.trunc(b, "gre")
+	}
+	proto := be16(d)
+	d = d[2:]
+	l -= 2
+	if flags&0xc000 != 0 {
+		if l < 2 || len(d) < 2 {
+			return p.trunc(b, "gre")
+		}
+		if p.opts.Verbose > 0 {
+			b = append(b, ", sum 0x"...)
+			b = appendHex(b, uint64(be16(d)))
+		}
+		d, l = d[2:], l-2
+		if l < 2 || len(d) < 2 {
+			return p.trunc(b, "gre")
+		}
+		b = append(b, ", off 0x"...)
+		b = appendHex(b, uint64(be16(d)))
+		d, l = d[2:], l-2
+	}
+	if flags&0x2000 != 0 {
+		if l < 4 || len(d) < 4 {
+			return p.trunc(b, "gre")
+		}
+		b = append(b, ", key=0x"...)
+		b = appendHex(b, uint64(be32(d)))
+		d, l = d[4:], l-4
+	}
+	if flags&0x1000 != 0 {
+		if l < 4 || len(d) < 4 {
+			return p.trunc(b, "gre")
+		}
+		b = append(b, ", seq "...)
+		b = appendUint(b, uint64(be32(d)))
+		d, l = d[4:], l-4
+	}
+	if p.opts.Link {
+		b = append(b, ", proto "...)
+		if n, ok := ethertypeNames[proto]; ok {
+			b = append(b, n...)
+		} else {
+			b = append(b, "unknown"...)
+		}
+		b = append(b, " (0x"...)
+		b = appendHexPad(b, uint64(proto), 4)
+		b = append(b, ')')
+	}
+	b = append(b, ", length "...)
+	b = appendUint(b, uint64(length))
+	if p.opts.Verbose < 1 {
+		b = append(b, ": "...)
+	} else {
+		b = append(b, "\n\t"...)
+	}
+	saveLink := p.opts.Link
+	p.opts.Link = false
+	defer func() { p.opts.Link = saveLink }()
+	switch proto {
+	case 0x0800:
+		return p.ip4(b, d, l)
+	case 0x86dd:
+		return p.ip6(b, d, l)
+	case 0x8847:
+		return p.mpls(b, d, l)
+	case 0x6558:
+		p.opts.Link = saveLink
+		ll := p.linkLen
+		b = p.ether(b, d, l)
+		p.linkLen = ll
+		return b
+	}
+	b = append(b, "gre-proto-0x"...)
+	return appendHex(b, uint64(proto))
+}
+
+func appendGREFlags(b []byte, flags uint16) []byte {
+	names := [...]struct {
+		bit  uint16
+		name string
+	}{{0x8000, "checksum present"}, {0x4000, "routing present"}, {0x2000, "key present"},
+		{0x1000, "sequence# present"}, {0x0800, "source route"}, {0x0080, "acknowledgment# present"}}
+	first := true
+	for _, n := range names {
+		if flags&n.bit != 0 {
+			if !first {
+				b = append(b, ", "...)
+			}
+			b = append(b, n.name...)
+			first = false
+		}
+	}
+	if first {
+		b = append(b, "none"...)
+	}
+	return b
+}
+
+func (p *Printer) greV1(b, d []byte, length int) []byte {
+	return append(b, ", (PPTP)"...)
+}
+
+// mpls prints an MPLS label stack and its payload.
+func (p *Printer) mpls(b, d []byte, length int) []byte {
+	b = append(b, "MPLS"...)
+	depth := 0
+	var e uint32
+	for {
+		if len(d) < 4 {
+			return p.trunc(b, "mpls")
+		}
+		e = be32(d)
+		if depth > 0 && p.opts.Verbose > 0 {
+			b = append(b, "\n\t"...)
+		} else {
+			b = append(b, ' ')
+		}
+		b = append(b, "(label "...)
+		label := e >> 12
+		b = appendUint(b, uint64(label))
+		depth++
+		if p.opts.Verbose > 0 && label < 16 {
+			b = append(b, " ("...)
+			b = append(b, mplsLabelNames[label]...)
+			b = append(b, ')')
+		}
+		b = append(b, ", tc "...)
+		b = appendUint(b, uint64((e>>9)&7))
+		if e&0x100 != 0 {
+			b = append(b, ", [S]"...)
+		}
+		b = append(b, ", ttl "...)
+		b = appendUint(b, uint64(e&0xff))
+		b = append(b, ')')
+		d = d[4:]
+		length -= 4
+		if e&0x100 != 0 {
+			break
+		}
+	}
+	pt := 0
+	switch e >> 12 {
+	case 0, 3:
+		pt = 4
+	case 2:
+		pt = 6
+	default:
+		if len(d) < 1 {
+			return p.trunc(b, "mpls")
+		}
+		switch d[0] >> 4 {
+		case 4:
+			pt = 4
+		case 6:
+			pt = 6
+		}
+	}
+	sep := " "
+	if p.opts.Verbose > 0 {
+		sep = "\n\t"
+	}
+	switch pt {
+	case 4:
+		b = append(b, sep...)
+		return p.ip4(b, d, length)
+	case 6:
+		b = append(b, sep...)
+		return p.ip6(b, d, length)
+	}
+	return p.defaultPrint(b, d[:min(len(d), max(length, 0))])
+}
+
+var mplsLabelNames = [16]string{"IPv4 explicit NULL", "router alert", "IPv6 explicit NULL",
+	"implicit NULL", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd",
+	"rsvd", "rsvd", "rsvd"}
+
+var pppoeCodes = map[byte]string{0x09: "PADI", 0x07: "PADO", 0x19: "PADR", 0x65: "PADS", 0xa7: "PADT", 0: ""}
+var pppoeTags = map[uint16]string{0: "EOL", 0x101: "Service-Name", 0x102: "AC-Name",
+	0x103: "Host-Uniq", 0x104: "AC-Cookie", 0x105: "Vendor-Specific", 0x110: "Relay-Session-ID",
+	0x120: "PPP-Max-Payload", 0x201: "Service-Name-Error", 0x202: "AC-System-Error",
+	0x203: "Generic-Error"}
+
+// pppoe prints a PPPoE discovery or session packet.
+func (p *Printer) pppoe(b, d []byte, length int) []byte {
+	if length < 6 {
+		b = append(b, " (length "...)
+		b = appendUint(b, uint64(length))
+		return append(b, " < 6) (invalid)"...)
+	}
+	if len(d) < 6 {
+		return p.trunc(b, "pppoe")
+	}
+	length -= 6
+	ver, typ, code := d[0]>>4, d[0]&15, d[1]
+	sid, plen := be16(d[2:]), int(be16(d[4:]))
+	if ver != 1 {
+		b = append(b, " [ver "...)
+		b = appendUint(b, uint64(ver))
+		b = append(b, ']')
+	}
+	if typ != 1 {
+		b = append(b, " [type "...)
+		b = appendUint(b, uint64(typ))
+		b = append(b, ']')
+	}
+	b = append(b, "PPPoE "...)
+	if n, ok := pppoeCodes[code]; ok {
+		b = append(b, n...)
+	} else {
+		b = append(b, "PAD-"...)
+		b = appendHex(b, uint64(code))
+	}
+	if code == 0x09 && plen > 1484-6 {
+		b = append(b, " [len "...)
+		b = appendUint(b, uint64(plen))
+		b = append(b, "!]"...)
+	}
+	if plen > length {
+		b = append(b, " [len "...)
+		b = appendUint(b, uint64(plen))
+		b = append(b, " > "...)
+		b = appendUint(b, uint64(length))
+		b = append(b, "!]"...)
+		plen = length
+	}
+	if sid != 0 {
+		b = append(b, " [ses 0x"...)
+		b = appendHex(b, uint64(sid))
+		b = append(b, ']')
+	}
+	pl := d[6:]
+	if code != 0 {
+		var tt uint16 = 0xffff
+		off := 0
+		for tt != 0 && off+4 <= length {
+			if off+4 > len(pl) {
+				return p.trunc(b, "pppoe")
+			}
+			tt = be16(pl[off:])
+			tl := int(be16(pl[off+2:]))
+			off += 4
+			name, ok := pppoeTags[tt]
+			appendName := func(b []byte) []byte {
+				if ok {
+					return append(b, name...)
+				}
+				b = append(b, "TAG-0x"...)
+				return appendHex(b, uint64(tt))
+			}
+			if tl > 0 {
+				asc, garb := 0, 0
+				var str [80]byte
+				n := 0
+				for v := off; v < off+tl && n < 79; v++ {
+					if v >= len(pl) {
+						return p.trunc(b, "pppoe")
+					}
+					c := pl[v]
+					if isPrint(c) {
+						str[n] = c
+						asc++
+					} else {
+						str[n] = '.'
+						garb++
+					}
+					n++
+				}
+				if asc > garb {
+					b = append(b, " ["...)
+					b = appendName(b)
+					b = append(b, " \""...)
+					b = append(b, str[:n]...)
+					b = append(b, "\"]"...)
+				} else {
+					b = append(b, " ["...)
+					b = appendName(b)
+					b = append(b, " 0x"...)
+					for v := off; v < off+tl; v++ {
+						if v >= len(pl) {
+							return p.trunc(b, "pppoe")
+						}
+						b = append(b, "0123456789ABCDEF"[pl[v]>>4], "0123456789ABCDEF"[pl[v]&15])
+					}
+					b = append(b, ']')
+				}
+			} else {
+				b = append(b, " ["...)
+				b = appendName(b)
+				b = append(b, ']')
+			}
+			off += tl
+		}
+		return b
+	}
+	b = append(b, ' ')
+	if len(pl) > plen {
+		pl = pl[:plen]
+	}
+	return p.ppp(b, pl, plen)
+}
+
+var pppProtoNames = map[uint16]string{0x0021: "IP", 0x0057: "IPv6", 0xc021: "LCP", 0x8021: "IPCP",
+	0x8057: "IP6CP", 0xc023: "PAP", 0xc223: "CHAP", 0x0281: "MPLS"}
+
+// ppp prints a PPP frame as found in PPPoE sessions (IP and IPv6 payloads
+// are decoded; control protocols are named).
+func (p *Printer) ppp(b, d []byte, length int) []byte {
+	if len(d) >= 2 && d[0] == 0xff && d[1] == 0x03 {
+		d = d[2:]
+		length -= 2
+	}
+	if len(d) < 1 {
+		return p.trunc(b, "ppp")
+	}
+	var proto uint16
+	if d[0]&1 != 0 {
+		proto = uint16(d[0])
+		d = d[1:]
+		length--
+	} else {
+		if len(d) < 2 {
+			return p.trunc(b, "ppp")
+		}
+		proto = be16(d)
+		d = d[2:]
+		length -= 2
+	}
+	if p.opts.Link {
+		if n, ok := pppProtoNames[proto]; ok {
+			b = append(b, n...)
+		} else {
+			b = append(b, "unknown"...)
+		}
+		b = append(b, " (0x"...)
+		b = appendHexPad(b, uint64(proto), 4)
+		b = append(b, "), length "...)
+		b = appendUint(b, uint64(length+2))
+		b = append(b, ": "...)
+	}
+	switch proto {
+	case 0x0021:
+		return p.ip4(b, d, length)
+	case 0x0057:
+		return p.ip6(b, d, length)
+	}
+	if n, ok := pppProtoNames[proto]; ok {
+		b = append(b, n...)
+		b = append(b, ' ')
+	} else {
+		b = append(b, "unknown PPP protocol (0x"...)
+		b = appendHexPad(b, uint64(proto), 4)
+		b = append(b, ") "...)
+	}
+	return appendHexASCII(b, d[:min(len(d), max(length, 0))], "\n\t")
+}
+
+// vxlan prints a VXLAN header and the Ethernet frame inside.
+func (p *Printer) vxlan(b, d []byte, length int) []byte {
+	b = append(b, "VXLAN"...)
+	if length < 8 {
+		return append(b, " (invalid)"...)
+	}
+	if len(d) < 8 {
+		return p.trunc(b, "vxlan")
+	}
+	flags := d[0]
+	b = append(b, ", flags ["...)
+	if flags&0x08 != 0 {
+		b = append(b, 'I')
+	} else {
+		b = append(b, '.')
+	}
+	b = append(b, "] (0x"...)
+	b = appendHexByte(b, flags)
+	b = append(b, "), vni "...)
+	b = appendUint(b, uint64(be32(d[4:])>>8))
+	b = append(b, '\n')
+	ll := p.linkLen
+	b = p.ether(b, d[8:], length-8)
+	p.linkLen = ll
+	return b
+}
+
+// geneve prints a GENEVE header and its payload.
+func (p *Printer) geneve(b, d []byte, length int) []byte {
+	b = append(b, "Geneve"...)
+	if len(d) < 8 {
+		return p.trunc(b, "geneve")
+	}
+	ver := d[0] >> 6
+	if ver != 0 {
+		b = append(b, " ERROR: unknown-version "...)
+		return appendUint(b, uint64(ver))
+	}
+	flags := d[1]
+	proto := be16(d[2:])
+	vni := be32(d[4:]) >> 8
+	rsvd := d[7]
+	b = append(b, ", Flags ["...)
+	if flags&0xc0 == 0 {
+		b = append(b, "none"...)
+	} else {
+		if flags&0x80 != 0 {
+			b = append(b, 'O')
+		}
+		if flags&0x40 != 0 {
+			b = append(b, 'C')
+		}
+	}
+	b = append(b, "], vni 0x"...)
+	b = appendHex(b, uint64(vni))
+	if rsvd != 0 {
+		b = append(b, ", rsvd 0x"...)
+		b = appendHex(b, uint64(rsvd))
+	}
+	if p.opts.Link {
+		b = append(b, ", proto "...)
+		if n, ok := ethertypeNames[proto]; ok {
+			b = append(b, n...)
+		} else {
+			b = append(b, "unknown"...)
+		}
+		b = append(b, " (0x"...)
+		b = appendHexPad(b, uint64(proto), 4)
+		b = append(b, ')')
+	}
+	optLen := int(d[0]&0x3f) * 4
+	l := length - 8
+	if l < optLen {
+		b = append(b, " truncated-geneve - "...)
+		b = appendUint(b, uint64(optLen-l))
+		return append(b, " bytes missing"...)
+	}
+	if len(d) < 8+optLen {
+		return p.trunc(b, "geneve")
+	}
+	if optLen > 0 {
+		b = append(b, ", options ["...)
+		if p.opts.Verbose > 0 {
+			b = appendGeneveOpts(b, d[8:8+optLen])
+		} else {
+			b = appendUint(b, uint64(optLen))
+			b = append(b, " bytes"...)
+		}
+		b = append(b, ']')
+	}
+	pl := d[8+optLen:]
+	l -= optLen
+	if p.opts.Verbose < 1 {
+		b = append(b, ": "...)
+	} else {
+		b = append(b, "\n\t"...)
+	}
+	saveLink := p.opts.Link
+	p.opts.Link = false
+	nb, ok := p.ethertype(b, proto, pl, l)
+	p.opts.Link = saveLink
+	if ok {
+		return nb
+	}
+	if proto == 0x6558 {
+		ll := p.linkLen
+		b = p.ether(b, pl, l)
+		p.linkLen = ll
+		return b
+	}
+	b = append(b, "geneve-proto-0x"...)
+	return appendHex(b, uint64(proto))
+}
+
+func appendGeneveOpts(b, o []byte) []byte {
+	for i := 0; i+4 <= len(o); {
+		class := be16(o[i:])
+		typ := o[i+2]
+		olen := int(o[i+3]&0x1f) * 4
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, "class "...)
+		if class == 0x0100 || class == 0 {
+			b = append(b, "Standard"...)
+		} else {
+			b = append(b, "Unknown"...)
+		}
+		b = append(b, " (0x"...)
+		b = appendHex(b, uint64(class))
+		b = append(b, ") type 0x"...)
+		b = appendHex(b, uint64(typ))
+		if typ&0x80 != 0 {
+			b = append(b, "(C)"...)
+		}
+		b = append(b, " len "...)
+		b = appendUint(b, uint64(olen+4))
+		if olen > 0 && i+4+olen <= len(o) {
+			b = append(b, " data"...)
+			for k := 0; k < olen; k += 4 {
+				b = append(b, ' ')
+				b = appendHexPad(b, uint64(be32(o[i+4+k:])), 8)
+			}
+		}
+		i += 4 + olen
+	}
+	return b
+}
+
+var ntpModes = []string{"unspecified", "symmetric active", "symmetric passive", "Client", "Server",
+	"Broadcast", "Control Message", "Reserved"}
+
+// ntp prints an NTP packet summary.
+func (p *Printer) ntp(b, d []byte, length int) []byte {
+	if len(d) < 1 {
+		return p.trunc(b, "ntp")
+	}
+	st := d[0]
+	b = append(b, "NTPv"...)
+	b = appendUint(b, uint64((st>>3)&7))
+	b = append(b, ", "...)
+	b = append(b, ntpModes[st&7]...)
+	b = append(b, ", length "...)
+	b = appendUint(b, uint64(length))
+	return b
+}
+
+// bootp prints a BOOTP/DHCP packet summary.
+func (p *Printer) bootp(b, d []byte, length int) []byte {
+	if len(d) < 1 {
+		return p.trunc(b, "bootp")
+	}
+	op := d[0]
+	b = append(b, "BOOTP/DHCP, "...)
+	switch op {
+	case 1:
+		b = append(b, "Request"...)
+	case 2:
+		b = append(b, "Reply"...)
+	default:
+		b = append(b, "unknown (0x"...)
+		b = appendHexByte(b, op)
+		b = append(b, ')')
+	}
+	if len(d) < 3 {
+		return p.trunc(b, "bootp")
+	}
+	if d[1] == 1 && op == 1 {
+		if len(d) < 3 {
+			return p.trunc(b, "bootp")
+		}
+		if d[2] == 6 {
+			if len(d) < 34 {
+				return p.trunc(b, "bootp")
+			}
+			b = append(b, " from "...)
+			b = appendMAC(b, d[28:34])
+		}
+	}
+	b = append(b, ", length "...)
+	return appendUint(b, uint64(length))
+}

@@ -1,0 +1,137 @@
+package printer
+
+// udp prints a UDP datagram (tcpdump's udp_print).
+func (p *Printer) udp(b, d []byte, length int, ip *ipInfo) []byte {
+	direct := ip.proto == 17
+	if len(d) < 4 {
+		b = p.appendAddr(b, ip.src)
+		b = append(b, " > "...)
+		b = p.appendAddr(b, ip.dst)
+		b = append(b, ": "...)
+		return p.trunc(b, "udp")
+	}
+	sport, dport := be16(d), be16(d[2:])
+	if length < 8 {
+		b = p.transportHead(b, ip, sport, dport, true, direct)
+		b = append(b, "truncated-udp "...)
+		return appendUint(b, uint64(length))
+	}
+	if len(d) < 6 {
+		b = p.transportHead(b, ip, sport, dport, true, direct)
+		return p.trunc(b, "udp")
+	}
+	ulen := int(be16(d[4:]))
+	if ulen == 0 && length > 65535 {
+		ulen = length
+	}
+	if ulen < 8 {
+		b = p.transportHead(b, ip, sport, dport, true, direct)
+		b = append(b, "truncated-udplength "...)
+		return appendUint(b, uint64(ulen))
+	}
+	ulen -= 8
+	length -= 8
+	if ulen < length {
+		length = ulen
+	}
+	if len(d) < 8 {
+		b = p.transportHead(b, ip, sport, dport, true, direct)
+		return p.trunc(b, "udp")
+	}
+	b = p.transportHead(b, ip, sport, dport, true, direct)
+	pl := d[8:]
+	if len(pl) > length {
+		pl = pl[:length]
+	}
+	if p.opts.Verbose > 0 && !p.opts.NoChecksumCheck && !ip.frag {
+		usum := be16(d[6:])
+		if !ip.v6 && p.opts.Verbose > 1 {
+			if usum == 0 {
+				b = append(b, "[no cksum] "...)
+			} else if len(pl) >= length {
+				b = p.udpSum(b, d[:8+length], ip, usum)
+			}
+		} else if ip.v6 && len(pl) >= length {
+			b = p.udpSum(b, d[:8+length], ip, usum)
+		}
+	}
+	port := func(x uint16) bool { return sport == x || dport == x }
+	if !p.opts.Quiet {
+		switch {
+		case port(53):
+			return p.dns(b, pl, length, false)
+		case port(5353):
+			return p.mdns(b, pl, length)
+		case port(67) || port(68):
+			return p.bootp(b, pl, length)
+		case port(123):
+			return p.ntp(b, pl, length)
+		case port(514):
+			return p.syslog(b, pl, length)
+		case port(4789):
+			return p.vxlan(b, pl, length)
+		case port(6081):
+			return p.geneve(b, pl, length)
+		}
+	}
+	if ulen > length && !ip.frag {
+		b = append(b, "UDP, bad length "...)
+		b = appendUint(b, uint64(ulen))
+		b = append(b, " > "...)
+		return appendUint(b, uint64(length))
+	}
+	b = append(b, "UDP, length "...)
+	return appendUint(b, uint64(ulen))
+}
+
+func (p *Printer) udpSum(b, seg []byte, ip *ipInfo, usum uint16) []byte {
+	sum := cksumFold(cksumAdd(pseudoSum(ip, 17, len(seg)), seg))
+	if sum != 0 {
+		b = append(b, "[bad udp cksum 0x"...)
+		b = appendHexPad(b, uint64(usum), 4)
+		b = append(b, " -> 0x"...)
+		b = appendHexPad(b, uint64(cksumShouldBe(usum, sum)), 4)
+		return append(b, "!] "...)
+	}
+	return append(b, "[udp sum ok] "...)
+}
+
+var syslogFacility = []string{"kernel", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
+	"uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "cron", "local0", "local1",
+	"local2", "local3", "local4", "local5", "local6", "local7"}
+var syslogSeverity = []string{"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"}
+
+// syslog prints a syslog message header (tcpdump's syslog_print).
+func (p *Printer) syslog(b, d []byte, length int) []byte {
+	if len(d) < 1 {
+		return p.trunc(b, "syslog")
+	}
+	if d[0] != '<' {
+		return append(b, " (invalid)"...)
+	}
+	pri := 0
+	i := 1
+	for i <= 3 && i < len(d) && d[i] >= '0' && d[i] <= '9' {
+		pri = pri*10 + int(d[i]-'0')
+		i++
+	}
+	if i >= len(d) {
+		return p.trunc(b, "syslog")
+	}
+	if d[i] != '>' {
+		return append(b, " (invalid)"...)
+	}
+	fac := (pri & 0x3f8) >> 3
+	b = append(b, "SYSLOG "...)
+	if fac < len(syslogFacility) {
+		b = append(b, syslogFacility[fac]...)
+	} else {
+		b = append(b, "unknown ("...)
+		b = appendUint(b, uint64(fac))
+		b = append(b, ')')
+	}
+	b = append(b, '.')
+	b = append(b, syslogSeverity[pri&7]...)
+	b = append(b, ", length: "...)
+	return appendUint(b, uint64(length))
+}

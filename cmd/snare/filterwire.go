@@ -1,10 +1,39 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 
+	"github.com/snare-pcap/snare/bpf"
+	"github.com/snare-pcap/snare/filter"
 	"github.com/snare-pcap/snare/link"
 )
+
+// compileProgram compiles cfg's expression for link type lt, as
+// pcap_compile does for tcpdump: optimized unless -O, with the netmask
+// tcpdump passes (0 when reading files).
+func compileProgram(cfg *config, lt link.Type, snap int, netmask uint32) (bpf.Program, error) {
+	prog, err := filter.Compile(cfg.expr, filter.Options{
+		LinkType: lt,
+		SnapLen:  snap,
+		Netmask:  netmask,
+		Optimize: !cfg.noOptimize,
+	})
+	if err != nil {
+		return nil, filterError(err)
+	}
+	return prog, nil
+}
+
+// filterError words a compilation error as tcpdump does: syntax errors
+// come after "can't parse filter expression: ".
+func filterError(err error) error {
+	msg := err.Error()
+	if strings.HasPrefix(msg, "syntax error") {
+		return errorf("can't parse filter expression: %s", msg)
+	}
+	return errorf("%s", msg)
+}
 
 // compileMatcher compiles cfg's expression for packets of link type lt
 // and returns a function that says whether a packet (its captured
@@ -13,16 +42,62 @@ func compileMatcher(cfg *config, lt link.Type, snap int) (func([]byte, int) bool
 	if strings.TrimSpace(cfg.expr) == "" {
 		return nil, nil
 	}
-	return nil, errorf("filter expressions are not supported yet")
+	prog, err := compileProgram(cfg, lt, snap, 0)
+	if err != nil {
+		return nil, err
+	}
+	m, err := bpf.NewMachine(prog)
+	if err != nil {
+		return nil, errorf("filter program: %v", err)
+	}
+	return func(pkt []byte, wire int) bool { return m.Run(pkt, wire) != 0 }, nil
 }
 
 // dumpProgram prints the compiled expression for -d, -dd or -ddd.
 func dumpProgram(cfg *config, e *env, lt link.Type, snap int) error {
-	return errorf("-d is not supported yet")
+	prog, err := compileProgram(cfg, lt, snap, 0)
+	if err != nil {
+		return err
+	}
+	var text string
+	switch cfg.dump {
+	case 1:
+		text = prog.Disassemble()
+	case 2:
+		text = prog.FormatC()
+	default:
+		text = prog.FormatDecimal()
+	}
+	_, err = fmt.Fprint(e.stdout, text)
+	return err
 }
 
-// dumpDead compiles for -y's link type (Ethernet if none) without a
-// device, as pcap_open_dead does, and prints the program.
+// dumpDead compiles for -y's link type (Ethernet if none, with
+// tcpdump's warning) and -s's snap length without a device, as
+// pcap_open_dead does, and prints the program.
 func dumpDead(cfg *config, e *env) error {
-	return errorf("-d is not supported yet")
+	lt := link.Type(1)
+	if cfg.linkType != "" {
+		t, err := linkTypeByName(cfg.linkType)
+		if err != nil {
+			return err
+		}
+		lt = t
+	} else {
+		fmt.Fprintln(e.stderr, "Warning: assuming Ethernet")
+	}
+	snap := cfg.snaplen
+	if snap <= 0 {
+		snap = maxSnaplen
+	}
+	return dumpProgram(cfg, e, lt, snap)
+}
+
+// linkTypeByName resolves -y's argument.
+func linkTypeByName(name string) (link.Type, error) {
+	t, ok := link.ByName(name)
+	if !ok {
+		return 0, errorf("invalid data link type %s", name)
+	}
+	return t, nil
 }

@@ -323,6 +323,9 @@ func parseArgs(args []string) (*config, error) {
 		case "X":
 			c.Xflag++
 		case "y":
+			if _, err := linkTypeByName(v); err != nil {
+				return nil, err
+			}
 			c.linkType = v
 		case "z":
 			c.postRotate = v

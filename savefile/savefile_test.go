@@ -32,6 +32,7 @@ func samplePackets(n int) []packet {
 		for j := range d {
 			d[j] = byte(i*7 + j)
 		}
+		d[12], d[13] = 0x88, 0xb5 // local experimental EtherType: printers show one line
 		ps = append(ps, packet{snare.CaptureInfo{Timestamp: t0.Add(time.Duration(i)*1234567*time.Nanosecond + time.Duration(i%1000)), Length: len(d) + i%3, LinkType: link.EN10MB}, d})
 	}
 	return ps

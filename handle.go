@@ -16,7 +16,19 @@ import (
 )
 
 // batchSize is how many packets the handle asks its source for at once.
-const batchSize = 256
+// One: the handle then never holds packets the source decoded under an
+// older filter, so a filter change takes effect at the very next packet
+// (the source refilters what it still holds). Sources decode lazily, so
+// this costs one method call per packet.
+const batchSize = 1
+
+// Pender is implemented by sources that can tell whether a packet is
+// ready without waiting; Dispatch uses it to process a whole buffer.
+type Pender interface {
+	// Pending reports whether ReadPackets would return a packet (or an
+	// error) without waiting.
+	Pending() bool
+}
 
 // A Handle is an open capture device: libpcap's pcap_t. Create it with
 // [NewHandle] (then set options and [Handle.Activate]) or [OpenLive], read
@@ -598,8 +610,9 @@ func (h *Handle) Loop(count int, fn Handler) error {
 	return nil
 }
 
-// Dispatch processes the packets of one buffer from the source, at most
-// count (count <= 0: all of them), like pcap_dispatch, and returns how
+// Dispatch processes the packets of one buffer from the source (those
+// ready without waiting), at most count (count <= 0: all of them), like
+// pcap_dispatch, and returns how
 // many it passed to fn. It waits (as the timeout says) only when no packet
 // is buffered; a timeout returns 0 and nil, and the end of a file 0 and
 // io.EOF.
@@ -611,8 +624,9 @@ func (h *Handle) Dispatch(count int, fn Handler) (int, error) {
 	h.readMu.Lock()
 	defer h.readMu.Unlock()
 	done := 0
+	pender, _ := h.src.(Pender)
 	for count <= 0 || done < count {
-		if done > 0 && h.pos >= h.n {
+		if done > 0 && h.pos >= h.n && (pender == nil || !pender.Pending()) {
 			break // buffer exhausted: return what we have
 		}
 		p, err := h.next()

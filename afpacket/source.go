@@ -519,6 +519,22 @@ func (s *src) ReadPackets(pkts []snare.Packet) (int, error) {
 	}
 }
 
+// Pending reports whether a packet is ready without waiting (for
+// snare.Handle.Dispatch).
+func (s *src) Pending() bool {
+	if s.ring == nil {
+		return false
+	}
+	if s.held && s.remaining > 0 {
+		return true
+	}
+	i := s.cur
+	if s.held {
+		i = (i + 1) % s.nBlocks
+	}
+	return atomic.LoadUint32(s.word(i, bdStatus))&tpStatusUser != 0
+}
+
 // wait polls the socket and the wake-up eventfd.
 func (s *src) wait(deadline *time.Time) error {
 	timeout := s.timeout

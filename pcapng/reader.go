@@ -97,7 +97,7 @@ func NewReaderOptions(r io.Reader, opts ReaderOptions) (*Reader, error) {
 	rd.buf = make([]byte, readBufferSize)
 	if err := rd.fill(12); err != nil || rd.end-rd.pos < 12 {
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, err
+			return nil, fmt.Errorf("pcapng: %s: %w", rd.nameOrInput(), err)
 		}
 		return nil, rd.fail(0, 0, "file is too short to be a pcapng file (%d bytes)", snare.ErrFormat, rd.end-rd.pos)
 	}
@@ -126,7 +126,8 @@ func NewReaderOptions(r io.Reader, opts ReaderOptions) (*Reader, error) {
 	return rd, nil
 }
 
-// fail records and returns a FormatError for block number n (0: none).
+// fail records and returns a FormatError for the current block (none
+// before the first block is read).
 func (r *Reader) fail(typ uint32, off int64, format string, sentinel error, args ...any) error {
 	e := &FormatError{File: r.name, Type: typ, Offset: off, Msg: fmt.Sprintf(format, args...), Err: sentinel}
 	if off >= 0 && (r.blocks > 0 || typ != 0) {

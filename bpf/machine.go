@@ -3,6 +3,7 @@ package bpf
 import (
 	"encoding/binary"
 	"math/rand/v2"
+	"slices"
 )
 
 // Aux is the packet metadata that Linux ancillary loads (absolute loads at
@@ -100,8 +101,15 @@ const (
 	kLdWJgt
 	kLdWJge
 	kLdWJset
-	// Fused: ldh [x + k] then jeq #c.
+	// Fused: ldh/ldb [x + k] then jeq #c.
 	kLdIndHJeq
+	kLdIndBJeq
+	// Fused: ldxb 4*([k]&0xf); ldh [x + k2]; jeq #c.
+	kMshLdIndHJeq
+	// A run of "jeq #c_i" that all jump to one target when true and fall
+	// through to the next when false: a set membership test. k indexes
+	// Machine.sets.
+	kJeqSet
 )
 
 // op is one precompiled instruction. jt and jf are absolute instruction
@@ -109,6 +117,7 @@ const (
 type op struct {
 	kind kind
 	k    uint32
+	k2   uint32
 	c    uint32
 	jt   int32
 	jf   int32
@@ -118,6 +127,7 @@ type op struct {
 // per-packet state: one Machine may be used from many goroutines at once.
 type Machine struct {
 	prog []op
+	sets [][]uint32 // constants of kJeqSet operations
 	src  Program
 }
 
@@ -132,7 +142,7 @@ func NewMachine(p Program) (*Machine, error) {
 	for i, in := range p {
 		m.prog[i] = compile(i, in)
 	}
-	fuse(m.prog, p)
+	m.fuse()
 	return m, nil
 }
 
@@ -257,13 +267,71 @@ func compile(i int, in Instruction) op {
 	return o
 }
 
-// fuse rewrites a load followed by a conditional jump on a constant into
-// one operation at the load's index. The jump stays in place for other
-// jumps that target it.
-func fuse(prog []op, p Program) {
+// minSetRun is the shortest run of jeq instructions turned into a set test.
+const minSetRun = 4
+
+// fuse rewrites common instruction sequences into single operations at
+// the index of their first instruction: a load followed by a conditional
+// jump on a constant, the "ldxb 4*([k]&0xf); ldh [x+k2]; jeq" of
+// transport-port tests, and runs of jeq on one target (host lists) into
+// set tests. The original instructions stay in place for jumps that
+// target them, so every index keeps its meaning.
+func (m *Machine) fuse() {
+	prog := m.prog
+	// Sets first, so loads before them are not fused with their first jeq.
+	targets := make([]bool, len(prog))
+	for _, o := range prog {
+		switch o.kind {
+		case kJa, kJaBack:
+			targets[o.jt] = true
+		case kJeqK, kJgtK, kJgeK, kJsetK, kJeqX, kJgtX, kJgeX, kJsetX:
+			targets[o.jt], targets[o.jf] = true, true
+		}
+	}
+	for i := 0; i < len(prog); i++ {
+		if prog[i].kind != kJeqK {
+			continue
+		}
+		t := prog[i].jt
+		j := i
+		for j < len(prog) && prog[j].kind == kJeqK && prog[j].jt == t && prog[j].jf == int32(j+1) {
+			j++
+		}
+		// prog[i:j] fall through on false; prog[j] may end the run with
+		// any false target if it jumps to t when true.
+		end := j
+		if j < len(prog) && prog[j].kind == kJeqK && prog[j].jt == t {
+			end = j + 1
+		}
+		if end-i < minSetRun {
+			continue
+		}
+		f := prog[end-1].jf
+		consts := make([]uint32, 0, end-i)
+		for k := i; k < end; k++ {
+			consts = append(consts, prog[k].k)
+		}
+		// The run's start, and every instruction in it that a jump
+		// targets, becomes a test of the rest of the run.
+		for k := i; k <= end-minSetRun; k++ {
+			if k != i && !targets[k] {
+				continue
+			}
+			set := slices.Clone(consts[k-i:])
+			slices.Sort(set)
+			m.sets = append(m.sets, slices.Compact(set))
+			prog[k] = op{kind: kJeqSet, k: uint32(len(m.sets) - 1), jt: t, jf: f}
+		}
+		i = end - 1
+	}
 	for i := 0; i+1 < len(prog); i++ {
 		j := prog[i+1]
-		var cmp int
+		if prog[i].kind == kLdxMsh && i+2 < len(prog) && j.kind == kLdIndH && prog[i+2].kind == kJeqK {
+			c := prog[i+2]
+			prog[i] = op{kind: kMshLdIndHJeq, k: prog[i].k, k2: j.k, c: c.k, jt: c.jt, jf: c.jf}
+			continue
+		}
+		var cmp kind
 		switch j.kind {
 		case kJeqK:
 			cmp = 0
@@ -284,19 +352,21 @@ func fuse(prog []op, p Program) {
 			base = kLdBJeq
 		case kLdW:
 			base = kLdWJeq
-		case kLdIndH:
+		case kLdIndH, kLdIndB:
 			if cmp != 0 {
 				continue
 			}
 			base = kLdIndHJeq
+			if prog[i].kind == kLdIndB {
+				base = kLdIndBJeq
+			}
 		default:
 			continue
 		}
-		prog[i].kind = base + kind(cmp)
+		prog[i].kind = base + cmp
 		prog[i].c = j.k
 		prog[i].jt, prog[i].jf = j.jt, j.jf
 	}
-	_ = p
 }
 
 // Run runs the program over a packet whose captured bytes are pkt and
@@ -333,30 +403,9 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			return in.k
 		case kRetA:
 			return a
-		case kLdHJeq, kLdHJgt, kLdHJge, kLdHJset:
+		case kLdHJeq:
 			k := uint(in.k)
 			if k+2 > n {
-				return 0
-			}
-			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
-			pc = cond(in.kind-kLdHJeq, a, in)
-		case kLdBJeq, kLdBJgt, kLdBJge, kLdBJset:
-			k := uint(in.k)
-			if k >= n {
-				return 0
-			}
-			a = uint32(pkt[k])
-			pc = cond(in.kind-kLdBJeq, a, in)
-		case kLdWJeq, kLdWJgt, kLdWJge, kLdWJset:
-			k := uint(in.k)
-			if k+4 > n {
-				return 0
-			}
-			a = binary.BigEndian.Uint32(pkt[k:])
-			pc = cond(in.kind-kLdWJeq, a, in)
-		case kLdIndHJeq:
-			k := uint(x) + uint(in.k)
-			if k+2 > n || uint64(x)+uint64(in.k) > uint64(n) {
 				return 0
 			}
 			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
@@ -364,6 +413,114 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 				pc = in.jt
 			} else {
 				pc = in.jf
+			}
+		case kLdBJeq:
+			k := uint(in.k)
+			if k >= n {
+				return 0
+			}
+			a = uint32(pkt[k])
+			if a == in.c {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kLdWJeq:
+			k := uint(in.k)
+			if k+4 > n {
+				return 0
+			}
+			a = binary.BigEndian.Uint32(pkt[k:])
+			if a == in.c {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kLdHJset:
+			k := uint(in.k)
+			if k+2 > n {
+				return 0
+			}
+			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+			if a&in.c != 0 {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kLdBJset:
+			k := uint(in.k)
+			if k >= n {
+				return 0
+			}
+			a = uint32(pkt[k])
+			if a&in.c != 0 {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kLdHJgt, kLdHJge:
+			k := uint(in.k)
+			if k+2 > n {
+				return 0
+			}
+			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+			pc = cond(in.kind-kLdHJeq, a, in)
+		case kLdBJgt, kLdBJge:
+			k := uint(in.k)
+			if k >= n {
+				return 0
+			}
+			a = uint32(pkt[k])
+			pc = cond(in.kind-kLdBJeq, a, in)
+		case kLdWJgt, kLdWJge, kLdWJset:
+			k := uint(in.k)
+			if k+4 > n {
+				return 0
+			}
+			a = binary.BigEndian.Uint32(pkt[k:])
+			pc = cond(in.kind-kLdWJeq, a, in)
+		case kLdIndHJeq:
+			k := uint64(x) + uint64(in.k)
+			if k+2 > uint64(n) {
+				return 0
+			}
+			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+			if a == in.c {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kLdIndBJeq:
+			k := uint64(x) + uint64(in.k)
+			if k >= uint64(n) {
+				return 0
+			}
+			a = uint32(pkt[k])
+			if a == in.c {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kMshLdIndHJeq:
+			k := uint(in.k)
+			if k >= n {
+				return 0
+			}
+			x = uint32(pkt[k]&0xf) << 2
+			k2 := uint64(x) + uint64(in.k2)
+			if k2+2 > uint64(n) {
+				return 0
+			}
+			a = uint32(binary.BigEndian.Uint16(pkt[k2:]))
+			if a == in.c {
+				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kJeqSet:
+			pc = in.jf
+			if inSet(m.sets[in.k], a) {
+				pc = in.jt
 			}
 		case kLdW:
 			k := uint(in.k)
@@ -540,6 +697,24 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			return 0
 		}
 	}
+}
+
+// inSet reports whether a is in the sorted set s.
+func inSet(s []uint32, a uint32) bool {
+	for len(s) > 8 {
+		h := len(s) / 2
+		if a < s[h] {
+			s = s[:h]
+		} else {
+			s = s[h:]
+		}
+	}
+	for _, c := range s {
+		if c == a {
+			return true
+		}
+	}
+	return false
 }
 
 // cond evaluates the fused comparison number c (0 jeq, 1 jgt, 2 jge,

@@ -71,12 +71,18 @@ type written struct {
 func TestToolsReadOurFiles(t *testing.T) {
 	needTool(t, "tcpdump")
 	needTool(t, "tshark")
+	for _, big := range []bool{false, true} {
+		t.Run(fmt.Sprintf("bigendian=%v", big), func(t *testing.T) { toolsReadOurFile(t, big) })
+	}
+}
+
+func toolsReadOurFile(t *testing.T, big bool) {
 	path := filepath.Join(t.TempDir(), "ours.pcapng")
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := NewWriter(f, WriterOptions{Hardware: "test hw", OS: "Linux", UserApplication: "snare test", Comments: []string{"section comment"}})
+	w, err := NewWriter(f, WriterOptions{Hardware: "test hw", OS: "Linux", UserApplication: "snare test", Comments: []string{"section comment"}, BigEndian: big})
 	if err != nil {
 		t.Fatal(err)
 	}

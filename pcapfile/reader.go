@@ -62,6 +62,7 @@ type Reader struct {
 	maxCap  uint32
 	lt      link.Type
 	fcs     int
+	swapPH  bool // pseudo-headers need swapPseudo
 	major   int
 	minor   int
 	magic   uint32
@@ -139,6 +140,7 @@ func (r *Reader) readHeader() error {
 		return r.headerErr(snare.ErrFormat, "link-type field %#08x has non-zero reserved bits %#08x", field, reserved)
 	}
 	r.lt = link.FromLinktype(lt)
+	r.swapPH = r.be != hostBigEndian && needsPseudoSwap(r.lt)
 	if fcs > 0 {
 		r.fcs = fcs
 	}
@@ -263,6 +265,9 @@ func (r *Reader) ZeroCopyReadPacketData() ([]byte, snare.CaptureInfo, error) {
 	}
 	r.start += need
 	r.recno++
+	if r.swapPH {
+		swapPseudo(r.lt, data, int(wirelen))
+	}
 	ns := int64(frac)
 	if !r.nano {
 		ns *= 1000

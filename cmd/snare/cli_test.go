@@ -40,6 +40,7 @@ type result struct {
 func runCmd(t *testing.T, stdin []byte, name string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), "TZ=UTC") // both tools print local time
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
 	if stdin != nil {
@@ -71,7 +72,7 @@ func needTcpdump(t *testing.T) string {
 	return p
 }
 
-// tcpdump runs the reference tool with TZ fixed so times compare.
+// tcpdump runs the reference tool.
 func tcpdump(t *testing.T, args ...string) result {
 	t.Helper()
 	return runCmd(t, nil, needTcpdump(t), args...)

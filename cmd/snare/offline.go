@@ -139,7 +139,7 @@ func newPipeline(cfg *config, e *env, spec outputSpec) (*pipeline, error) {
 		p.sink = sink
 	}
 	if !cfg.countOnly && (cfg.writeFile == "" || cfg.print) {
-		p.pr = newPrinter(cfg, p.out)
+		p.pr = newPrinter(cfg, e.stdout)
 	}
 	return p, nil
 }

@@ -364,6 +364,9 @@ func parseArgs(args []string) (*config, error) {
 			c.lengths = true
 		}
 	}
+	if c.tflag > 5 {
+		return nil, errorf("only -t, -tt, -ttt, -tttt and -ttttt are supported")
+	}
 	if c.readFile != "" && c.listFile != "" {
 		return nil, errorf("-V and -r are mutually exclusive.")
 	}

@@ -1,35 +1,37 @@
 package main
 
 import (
-	"bufio"
-	"strconv"
+	"io"
 
-	"github.com/snare-pcap/snare"
+	"github.com/snare-pcap/snare/printer"
 )
 
-// linePrinter is the first cut's printer: one line per packet with the
-// time, the link type and the lengths.
-type linePrinter struct {
-	w   *bufio.Writer
-	buf []byte
+// newPrinter returns the tcpdump-style printer for cfg's printing
+// flags, writing to w.
+func newPrinter(cfg *config, w io.Writer) packetPrinter {
+	hex := printer.HexNone
+	switch {
+	case cfg.Xflag >= 2:
+		hex = printer.HexASCIIAll
+	case cfg.Xflag == 1:
+		hex = printer.HexASCIIPayload
+	case cfg.xflag >= 2:
+		hex = printer.HexAll
+	case cfg.xflag == 1:
+		hex = printer.HexPayload
+	}
+	return printer.New(w, printer.Options{
+		Verbose:         cfg.verbose,
+		NoResolve:       min(cfg.nflag, 2),
+		Quiet:           cfg.quiet,
+		Link:            cfg.eflag > 0,
+		Timestamp:       printer.TimestampMode(cfg.tflag),
+		Nano:            cfg.tsPrecision == "nano",
+		AbsoluteSeq:     cfg.absSeq,
+		NoChecksumCheck: cfg.noChecksums,
+		Hex:             hex,
+		ASCII:           cfg.ascii,
+		Number:          cfg.number,
+		Lengths:         cfg.lengths,
+	})
 }
-
-func newPrinter(cfg *config, w *bufio.Writer) packetPrinter {
-	return &linePrinter{w: w}
-}
-
-func (p *linePrinter) Print(data []byte, ci snare.CaptureInfo) error {
-	b := ci.Timestamp.AppendFormat(p.buf[:0], "15:04:05.000000")
-	b = append(b, ' ')
-	b = append(b, ci.LinkType.Name()...)
-	b = append(b, ", caplen "...)
-	b = strconv.AppendInt(b, int64(len(data)), 10)
-	b = append(b, ", length "...)
-	b = strconv.AppendInt(b, int64(ci.Length), 10)
-	b = append(b, '\n')
-	p.buf = b
-	_, err := p.w.Write(b)
-	return err
-}
-
-func (p *linePrinter) Flush() error { return p.w.Flush() }

@@ -138,6 +138,12 @@ var goldens = []golden{
 		}
 		want := Interface{LinkType: link.Type(1), SnapLen: 96, Name: "eth0", Description: "the NIC", OS: "Linux 6", Hardware: "e1000",
 			Filter: "tcp port 80", TSResolution: Microsecond, FCSLen: 4, HasFCSLen: true, Speed: 1e9, Comments: []string{"ifc"}}
+		if got, ok := r.Interface(0); !ok || !reflect.DeepEqual(got, want) {
+			t.Errorf("interface 0 %+v", got)
+		}
+		if _, ok := r.Interface(1); ok {
+			t.Errorf("interface 1 exists")
+		}
 		if got := r.Interfaces(); len(got) != 1 || !reflect.DeepEqual(got[0], want) {
 			t.Errorf("interfaces %+v\nwant %+v", got, want)
 		}

@@ -837,6 +837,16 @@ func (r *Reader) Interfaces() []Interface {
 	return out
 }
 
+// Interface returns interface index of the current section without
+// copying the others (it allocates nothing, so it suits a per-packet
+// lookup of ci.InterfaceIndex).
+func (r *Reader) Interface(index int) (Interface, bool) {
+	if index < 0 || index >= len(r.ifaces) {
+		return Interface{}, false
+	}
+	return r.ifaces[index].Interface, true
+}
+
 // Statistics returns the last Interface Statistics Block seen for
 // interface index of the current section.
 func (r *Reader) Statistics(index int) (InterfaceStatistics, bool) {

@@ -169,7 +169,9 @@ func (w *Writer) finishParts(head, data, opts []byte) error {
 var zeros [4]byte
 
 // AddInterface writes an Interface Description Block for intf and
-// returns its interface index. The block has if_name, if_description,
+// returns its interface index. Note that libpcap 1.10 (and so tcpdump)
+// refuses files whose interfaces differ in link type or snap length;
+// Wireshark reads them. The block has if_name, if_description,
 // if_filter, if_os, if_hardware, if_speed, if_fcslen, if_tsresol (when
 // not microseconds; a zero TSResolution means nanoseconds), if_tsoffset
 // and comments when set.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -232,8 +233,35 @@ func TestInteropTheyWriteWeRead(t *testing.T) {
 		}
 	}
 
+	// Decryption secrets injected by editcap, and a file rewritten by tshark.
+	keys := filepath.Join(dir, "keys.txt")
+	keylog := "CLIENT_RANDOM " + strings.Repeat("ab", 32) + " " + strings.Repeat("cd", 48) + "\n"
+	if err := os.WriteFile(keys, []byte(keylog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inj := filepath.Join(dir, "inject.pcapng")
+	run(t, editcap, "--inject-secrets", "tls,"+keys, src, inj)
+	f, got := readEverything(t, inj)
+	secrets := f.PcapNG().DecryptionSecrets()
+	if len(got) != len(ps) || len(secrets) != 1 || secrets[0].Type != 0x544c534b || string(secrets[0].Data) != keylog {
+		t.Errorf("--inject-secrets: %d packets, secrets %+v", len(got), secrets)
+	}
+	if tshark, err := exec.LookPath("tshark"); err == nil {
+		out := filepath.Join(dir, "tshark.pcap")
+		run(t, tshark, "-r", src, "-w", out, "-F", "nsecpcap")
+		f, got := readEverything(t, out)
+		if f.Format() != FormatPcap || !f.Nanosecond() || len(got) != len(ps) {
+			t.Fatalf("tshark -F nsecpcap: format %v nano %v, %d packets", f.Format(), f.Nanosecond(), len(got))
+		}
+		for i, p := range ps {
+			if !got[i].ci.Timestamp.Equal(p.ci.Timestamp) || !bytes.Equal(got[i].data, p.data) {
+				t.Errorf("tshark packet %d differs", i+1)
+			}
+		}
+	}
+
 	// Packet comments through the pcapng reader.
-	f, err := OpenFile(filepath.Join(dir, "comments"))
+	f, err = OpenFile(filepath.Join(dir, "comments"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package bpf
 
 import (
 	"encoding/binary"
+	"math"
 	"math/rand/v2"
 	"slices"
 )
@@ -86,7 +87,8 @@ const (
 	kNeg
 	kTax
 	kTxa
-	kAnc // ancillary load; k holds the SKF_AD_ offset
+	kAnc  // ancillary load; k holds the SKF_AD_ offset
+	kFail // an absolute load no slice can satisfy (32-bit platforms): return 0
 
 	// Fused: load [k] then jump on A <op> c.
 	kLdHJeq
@@ -162,6 +164,10 @@ func compile(i int, in Instruction) op {
 		switch {
 		case isAnc(in.K):
 			o.kind, o.k = kAnc, in.K-ancBase
+		case uint64(in.K)+4 > math.MaxInt:
+			// No packet is that long; this keeps k+size from
+			// overflowing uint on 32-bit platforms.
+			o.kind = kFail
 		case in.Op == LD|W|ABS:
 			o.kind = kLdW
 		case in.Op == LD|H|ABS:
@@ -405,10 +411,11 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			return a
 		case kLdHJeq:
 			k := uint(in.k)
-			if k+2 > n {
+			if k+2 > uint(len(pkt)) {
 				return 0
 			}
-			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+			b := pkt[k : k+2]
+			a = uint32(b[0])<<8 | uint32(b[1])
 			if a == in.c {
 				pc = in.jt
 			} else {
@@ -416,7 +423,7 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			}
 		case kLdBJeq:
 			k := uint(in.k)
-			if k >= n {
+			if k >= uint(len(pkt)) {
 				return 0
 			}
 			a = uint32(pkt[k])
@@ -427,10 +434,11 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			}
 		case kLdWJeq:
 			k := uint(in.k)
-			if k+4 > n {
+			if k+4 > uint(len(pkt)) {
 				return 0
 			}
-			a = binary.BigEndian.Uint32(pkt[k:])
+			b := pkt[k : k+4]
+			a = uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 			if a == in.c {
 				pc = in.jt
 			} else {
@@ -438,10 +446,11 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			}
 		case kLdHJset:
 			k := uint(in.k)
-			if k+2 > n {
+			if k+2 > uint(len(pkt)) {
 				return 0
 			}
-			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+			b := pkt[k : k+2]
+			a = uint32(b[0])<<8 | uint32(b[1])
 			if a&in.c != 0 {
 				pc = in.jt
 			} else {
@@ -449,7 +458,7 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			}
 		case kLdBJset:
 			k := uint(in.k)
-			if k >= n {
+			if k >= uint(len(pkt)) {
 				return 0
 			}
 			a = uint32(pkt[k])
@@ -460,31 +469,34 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			}
 		case kLdHJgt, kLdHJge:
 			k := uint(in.k)
-			if k+2 > n {
+			if k+2 > uint(len(pkt)) {
 				return 0
 			}
-			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+			b := pkt[k : k+2]
+			a = uint32(b[0])<<8 | uint32(b[1])
 			pc = cond(in.kind-kLdHJeq, a, in)
 		case kLdBJgt, kLdBJge:
 			k := uint(in.k)
-			if k >= n {
+			if k >= uint(len(pkt)) {
 				return 0
 			}
 			a = uint32(pkt[k])
 			pc = cond(in.kind-kLdBJeq, a, in)
 		case kLdWJgt, kLdWJge, kLdWJset:
 			k := uint(in.k)
-			if k+4 > n {
+			if k+4 > uint(len(pkt)) {
 				return 0
 			}
-			a = binary.BigEndian.Uint32(pkt[k:])
+			b := pkt[k : k+4]
+			a = uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 			pc = cond(in.kind-kLdWJeq, a, in)
 		case kLdIndHJeq:
 			k := uint64(x) + uint64(in.k)
 			if k+2 > uint64(n) {
 				return 0
 			}
-			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+			b := pkt[uint(k):uint(k+2)]
+			a = uint32(b[0])<<8 | uint32(b[1])
 			if a == in.c {
 				pc = in.jt
 			} else {
@@ -503,7 +515,7 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			}
 		case kMshLdIndHJeq:
 			k := uint(in.k)
-			if k >= n {
+			if k >= uint(len(pkt)) {
 				return 0
 			}
 			x = uint32(pkt[k]&0xf) << 2
@@ -511,7 +523,8 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			if k2+2 > uint64(n) {
 				return 0
 			}
-			a = uint32(binary.BigEndian.Uint16(pkt[k2:]))
+			b := pkt[uint(k2):uint(k2+2)]
+			a = uint32(b[0])<<8 | uint32(b[1])
 			if a == in.c {
 				pc = in.jt
 			} else {
@@ -524,19 +537,21 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			}
 		case kLdW:
 			k := uint(in.k)
-			if k+4 > n {
+			if k+4 > uint(len(pkt)) {
 				return 0
 			}
-			a = binary.BigEndian.Uint32(pkt[k:])
+			b := pkt[k : k+4]
+			a = uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 		case kLdH:
 			k := uint(in.k)
-			if k+2 > n {
+			if k+2 > uint(len(pkt)) {
 				return 0
 			}
-			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+			b := pkt[k : k+2]
+			a = uint32(b[0])<<8 | uint32(b[1])
 		case kLdB:
 			k := uint(in.k)
-			if k >= n {
+			if k >= uint(len(pkt)) {
 				return 0
 			}
 			a = uint32(pkt[k])
@@ -545,13 +560,15 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			if k+4 > uint64(n) {
 				return 0
 			}
-			a = binary.BigEndian.Uint32(pkt[k:])
+			b := pkt[uint(k):uint(k+4)]
+			a = uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 		case kLdIndH:
 			k := uint64(x) + uint64(in.k)
 			if k+2 > uint64(n) {
 				return 0
 			}
-			a = uint32(binary.BigEndian.Uint16(pkt[k:]))
+			b := pkt[uint(k):uint(k+2)]
+			a = uint32(b[0])<<8 | uint32(b[1])
 		case kLdIndB:
 			k := uint64(x) + uint64(in.k)
 			if k >= uint64(n) {
@@ -560,7 +577,7 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			a = uint32(pkt[k])
 		case kLdxMsh:
 			k := uint(in.k)
-			if k >= n {
+			if k >= uint(len(pkt)) {
 				return 0
 			}
 			x = uint32(pkt[k]&0xf) << 2
@@ -688,6 +705,8 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			x = a
 		case kTxa:
 			a = x
+		case kFail:
+			return 0
 		case kAnc:
 			if aux == nil {
 				return 0

@@ -23,6 +23,10 @@ import (
 	"github.com/snare-pcap/snare/link"
 )
 
+// NetmaskUnknown is the Options.Netmask value that means the netmask is
+// not known (libpcap's PCAP_NETMASK_UNKNOWN).
+const NetmaskUnknown = 0xffffffff
+
 // DefaultSnapLen is the snapshot length used when Options.SnapLen is 0.
 const DefaultSnapLen = 262144
 
@@ -33,8 +37,9 @@ type Options struct {
 	// SnapLen is the value a matching packet returns; 0 means 262144.
 	SnapLen int
 	// Netmask is the IPv4 netmask of the capture network, used by
-	// "ip broadcast". 0 means unknown, and then "ip broadcast" is an
-	// error, as with PCAP_NETMASK_UNKNOWN in libpcap.
+	// "ip broadcast". NetmaskUnknown (libpcap's PCAP_NETMASK_UNKNOWN)
+	// makes "ip broadcast" an error; 0 is a real (if odd) netmask, as in
+	// libpcap.
 	Netmask uint32
 	// Optimize runs the optimizer over the generated code.
 	Optimize bool

@@ -83,7 +83,7 @@ func (g *gen) broadcast(proto string) *expr {
 		}
 		fail(g.pos, "not a broadcast link")
 	case "ip":
-		if g.opts.Netmask == 0 {
+		if g.opts.Netmask == NetmaskUnknown {
 			fail(g.pos, "netmask not known, so 'ip broadcast' not supported")
 		}
 		b0 := g.linkType(ethertypeIP)
@@ -114,7 +114,7 @@ func (g *gen) multicast(proto string) *expr {
 		fail(g.pos, "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel")
 	case "ip":
 		b0 := g.linkType(ethertypeIP)
-		b1 := g.cmpGE(orLinkPl, 16, bpf.B, 224)
+		b1 := g.mcmp(orLinkPl, 16, bpf.B, 224, 0xf0)
 		return and(b0, b1)
 	case "ip6":
 		b0 := g.linkType(ethertypeIPV6)
@@ -228,48 +228,40 @@ func (g *gen) vlanNoExtensions(v uint32, has bool) *expr {
 }
 
 // vlanBPFExtensions tests for a VLAN tag using the kernel's metadata
-// (the tag was stripped from the packet) or, failing that, in the
-// packet data, adjusting the variable offsets accordingly.
+// (the tag was stripped from the packet) or, failing that, in the packet
+// data; in the latter case the offsets of what follows move by 4 bytes,
+// which is tracked at run time in scratch registers.
 func (g *gen) vlanBPFExtensions(v uint32, has bool) *expr {
-	// Tag present in metadata?
 	b0 := g.branch([]stmt{{bpf.LD | bpf.B | bpf.ABS, ancOff + bpf.AncVlanTagPresent}}, bpf.JMP|bpf.JEQ|bpf.K, 1)
-	// Otherwise, the tag is in the packet: offsets become variable.
-	sAdj := g.vlanVLOffsetAdd(&g.offLinkPl, 4)
-	sAdj = append(sAdj, g.vlanVLOffsetAdd(&g.offLinkType, 4)...)
-	bTPID := g.vlanTPIDTest()
-	var bVID *expr
+	adj := g.vlanVLOffsetAdd(&g.offLinkPl, 4)
+	adj = append(adj, g.vlanVLOffsetAdd(&g.offLinkType, 4)...)
+	tpid := g.vlanTPIDTest()
+	var vid *expr
 	if has {
-		bVID = g.vlanVIDTest(v)
+		if v > 0x0fff {
+			fail(g.pos, "VLAN tag %d greater than maximum %d", v, 0x0fff)
+		}
+		sel := g.newBlock(bpf.JMP|bpf.JEQ|bpf.K, 1)
+		sel.stmts = []stmt{{bpf.LD | bpf.B | bpf.ABS, ancOff + bpf.AncVlanTagPresent}}
+		meta := g.branch([]stmt{{bpf.LD | bpf.H | bpf.ABS, ancOff + bpf.AncVlanTag}, {bpf.ALU | bpf.AND | bpf.K, 0x0fff}}, bpf.JMP|bpf.JEQ|bpf.K, v)
+		pkt := g.branch([]stmt{{bpf.LD | bpf.H | bpf.ABS, g.offLinkPl.constant}, {bpf.ALU | bpf.AND | bpf.K, 0x0fff}}, bpf.JMP|bpf.JEQ|bpf.K, v)
+		sel.jt, sel.jf = meta.head, pkt.head
+		vid = &expr{head: sel, trues: append(meta.trues, pkt.trues...), falses: append(meta.falses, pkt.falses...)}
 	}
-	// Insert the offset adjustment before the TPID test's comparison.
-	for _, e := range bTPID.trues {
-		// Each true exit of the TPID test leads on; prepend the
-		// adjustment to whatever it leads to is not possible until
-		// patched: use a dedicated block instead.
-		_ = e
-	}
-	adj := g.newBlock(bpf.JMP|bpf.JA, 0)
-	adj.stmts = sAdj
-	adjExpr := &expr{head: adj, trues: []exit{{adj, true}}}
-	bTPID = and(bTPID, adjExpr)
-	b0 = or(b0, bTPID)
+	// The offset adjustment runs before the in-packet TPID test.
+	tpid.head.stmts = append(adj, tpid.head.stmts...)
+	b0 = or(b0, tpid)
 	if has {
-		s := []stmt{{bpf.LD | bpf.H | bpf.ABS, ancOff + bpf.AncVlanTag}}
-		b1 := g.branch(append(s, stmt{bpf.ALU | bpf.AND | bpf.K, 0x0fff}), bpf.JMP|bpf.JEQ|bpf.K, v)
-		// metadata path: check the metadata TCI; packet path: check the
-		// tag in the packet.
-		_ = b1
-		b0 = and(b0, bVID)
+		b0 = and(b0, vid)
 	}
+	g.offLinkPl.isVariable = true
+	g.offLinkType.isVariable = true
 	return b0
 }
 
-// vlanVLOffsetAdd makes off variable (if needed) and returns statements
-// that add v to its run-time part.
+// vlanVLOffsetAdd allocates the run-time register of off if needed and
+// returns statements that add v to it.
 func (g *gen) vlanVLOffsetAdd(off *absOffset, v uint32) []stmt {
-	if !off.isVariable {
-		off.isVariable = true
-	}
 	if off.reg == -1 {
 		off.reg = g.allocReg()
 	}
@@ -396,9 +388,22 @@ var llcSubtypes = map[string]struct {
 	"sabme": {0x6f, true}, "test": {0xe3, true}, "xid": {0xaf, true}, "frmr": {0x87, true},
 }
 
-// insertVarOffsets would compute variable offsets before the root; the
-// link types supported so far need none.
-func (g *gen) insertVarOffsets(e *expr) {}
+// insertVarOffsets initializes, at the start of the program, the
+// scratch registers that hold the run-time parts of the offsets.
+func (g *gen) insertVarOffsets(e *expr) {
+	var pre []stmt
+	for _, off := range []*absOffset{&g.offLinkPl, &g.offLinkType} {
+		if off.isVariable && off.reg >= 0 {
+			if pre == nil {
+				pre = append(pre, stmt{bpf.LD | bpf.IMM, 0})
+			}
+			pre = append(pre, stmt{bpf.ST, uint32(off.reg)})
+		}
+	}
+	if pre != nil {
+		e.head.stmts = append(pre, e.head.stmts...)
+	}
+}
 
 // mplsLinktype tests the protocol carried inside an MPLS label stack.
 func (g *gen) mplsLinktype(p uint32) *expr {

@@ -166,7 +166,11 @@ func (g *gen) proto(v uint32, proto, dir string) *expr {
 		return and(b0, b1)
 	case "isis":
 		b0 := g.proto(isoISIS, "iso", "")
-		b1 := g.mcmp(orLinkPlNoSnap, 4, bpf.B, v, 0x1f)
+		off := uint32(4)
+		if g.dlt == dltCHDLC {
+			off = 5
+		}
+		b1 := g.mcmp(orLinkPlNoSnap, off, bpf.B, v, 0x1f)
 		return and(b0, b1)
 	}
 	fail(g.pos, "'%s' does not encapsulate another protocol", protoLabel(proto))
@@ -252,6 +256,9 @@ func (g *gen) hostop(addr, mask uint32, dir string, llProto, srcOff, dstOff uint
 	default:
 		g.dirError(dir)
 	}
+	if mask == 0 {
+		return g.gtrue()
+	}
 	return g.mcmp(orLinkPl, off, bpf.W, addr, mask)
 }
 
@@ -303,8 +310,9 @@ func (g *gen) hostop6(addr, mask [16]byte, dir string, llProto, srcOff, dstOff u
 		if m == 0 && i > 0 {
 			continue
 		}
-		if m == 0 && b1 != nil {
-			continue
+		if m == 0 {
+			b1 = g.gtrue()
+			break
 		}
 		b0 := g.mcmp(orLinkPl, off+uint32(4*i), bpf.W, be32(addr[4*i:]), m)
 		if b1 == nil {

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -86,13 +87,27 @@ func New(t testing.TB) *Pair {
 			"net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1").Run()
 	}
 	run(t, "ip", "link", "add", p.IfA, "netns", p.NS[A], "type", "veth", "peer", "name", p.IfB, "netns", p.NS[B])
-	run(t, "ip", "-n", p.NS[A], "addr", "add", p.AddrA.String()+"/30", "dev", p.IfA)
-	run(t, "ip", "-n", p.NS[B], "addr", "add", p.AddrB.String()+"/30", "dev", p.IfB)
+	run(t, "ip", "-n", p.NS[A], "addr", "add", p.AddrA.String()+"/30", "brd", "+", "dev", p.IfA)
+	run(t, "ip", "-n", p.NS[B], "addr", "add", p.AddrB.String()+"/30", "brd", "+", "dev", p.IfB)
 	for _, ns := range p.NS {
 		run(t, "ip", "-n", ns, "link", "set", "lo", "up")
 	}
 	run(t, "ip", "-n", p.NS[A], "link", "set", p.IfA, "up")
 	run(t, "ip", "-n", p.NS[B], "link", "set", p.IfB, "up")
+	// Wait until both ends are operationally up (RUNNING), so device
+	// flags and the first packets do not race the kernel's link watch.
+	for i, ifname := range []string{p.IfA, p.IfB} {
+		for try := 0; ; try++ {
+			out := run(t, "ip", "-n", p.NS[i], "-o", "link", "show", "dev", ifname)
+			if strings.Contains(out, "state UP") {
+				break
+			}
+			if try == 250 {
+				t.Fatalf("testnet: %s did not come up: %s", ifname, out)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
 	p.MACA = run(t, "ip", "netns", "exec", p.NS[A], "cat", "/sys/class/net/"+p.IfA+"/address")
 	p.MACB = run(t, "ip", "netns", "exec", p.NS[B], "cat", "/sys/class/net/"+p.IfB+"/address")
 	run(t, "ip", "-n", p.NS[A], "neigh", "replace", p.AddrB.String(), "lladdr", p.MACB, "dev", p.IfA, "nud", "permanent")

@@ -189,7 +189,7 @@ func (p *Printer) domain(b, m []byte, length int, isMDNS bool) []byte {
 		m = m[:length]
 	}
 	if len(m) < 12 {
-		return p.trunc(b, "domain")
+		return appendTrunc(b, "domain")
 	}
 	id := be16(m)
 	flags := be16(m[2:])
@@ -275,11 +275,11 @@ func (p *Printer) domain(b, m []byte, length int, isMDNS bool) []byte {
 			if p.opts.Verbose > 1 {
 				b = append(b, " q:"...)
 				if b, cp = p.dnsQ(b, m, cp, isMDNS); cp < 0 {
-					return p.trunc(b, "domain")
+					return appendTrunc(b, "domain")
 				}
 			} else {
 				if cp = nskip(m, cp); cp < 0 {
-					return p.trunc(b, "domain")
+					return appendTrunc(b, "domain")
 				}
 				cp += 4
 			}
@@ -292,14 +292,14 @@ func (p *Printer) domain(b, m []byte, length int, isMDNS bool) []byte {
 		b = appendUint(b, uint64(ar))
 		var ok bool
 		if b, cp, ok = p.dnsSection(b, m, cp, an, "", isMDNS); !ok {
-			return p.trunc(b, "domain")
+			return appendTrunc(b, "domain")
 		}
 		if p.opts.Verbose > 1 {
 			if b, cp, ok = p.dnsSection(b, m, cp, ns, " ns:", isMDNS); !ok {
-				return p.trunc(b, "domain")
+				return appendTrunc(b, "domain")
 			}
 			if b, cp, ok = p.dnsSection(b, m, cp, ar, " ar:", isMDNS); !ok {
-				return p.trunc(b, "domain")
+				return appendTrunc(b, "domain")
 			}
 		}
 	} else {
@@ -351,34 +351,34 @@ func (p *Printer) domain(b, m []byte, length int, isMDNS bool) []byte {
 		cp = 12
 		if qd > 0 {
 			if b, cp = p.dnsQ(b, m, cp, isMDNS); cp < 0 {
-				return p.trunc(b, "domain")
+				return appendTrunc(b, "domain")
 			}
 			qd--
 			for cp < len(m) && qd > 0 {
 				if b, cp = p.dnsQ(b, m, cp, isMDNS); cp < 0 {
-					return p.trunc(b, "domain")
+					return appendTrunc(b, "domain")
 				}
 				qd--
 			}
 		}
 		if qd > 0 {
-			return p.trunc(b, "domain")
+			return appendTrunc(b, "domain")
 		}
 		if p.opts.Verbose > 1 {
 			var ok bool
 			if an > 0 {
 				if b, cp, ok = p.dnsSectionAlways(b, m, cp, an, " an:", isMDNS); !ok {
-					return p.trunc(b, "domain")
+					return appendTrunc(b, "domain")
 				}
 			}
 			if ns > 0 {
 				if b, cp, ok = p.dnsSectionAlways(b, m, cp, ns, " ns:", isMDNS); !ok {
-					return p.trunc(b, "domain")
+					return appendTrunc(b, "domain")
 				}
 			}
 			if ar > 0 {
 				if b, _, ok = p.dnsSectionAlways(b, m, cp, ar, " ar:", isMDNS); !ok {
-					return p.trunc(b, "domain")
+					return appendTrunc(b, "domain")
 				}
 			}
 		}

@@ -189,10 +189,7 @@ func (p *Printer) icmp(b, d []byte, length int, ip *ipInfo) []byte {
 		if len(inner) > il {
 			inner = inner[:il]
 		}
-		saveLink := p.opts.Link
-		p.opts.Link = false
 		b = p.ip4(b, inner, il)
-		p.opts.Link = saveLink
 	}
 	return b
 }
@@ -273,6 +270,9 @@ func (p *Printer) icmp6(b, d []byte, length int, ip *ipInfo) []byte {
 			b = append(b, "unknown unreach code ("...)
 			b = appendUint(b, uint64(code))
 			b = append(b, ')')
+		}
+		if len(d) < 8 {
+			return trunc(b)
 		}
 		oip := d[8:]
 		switch code {
@@ -367,6 +367,13 @@ func (p *Printer) icmp6(b, d []byte, length int, ip *ipInfo) []byte {
 		b = appendUint(b, uint64(be16(d[4:])))
 		b = append(b, ", seq "...)
 		b = appendUint(b, uint64(be16(d[6:])))
+	case 143:
+		if len(d) < 8 {
+			return p.trunc(b, "icmp6")
+		}
+		b = append(b, ", "...)
+		b = appendUint(b, uint64(be16(d[6:])))
+		b = append(b, " group record(s)"...)
 	case 133:
 		if p.opts.Verbose > 0 {
 			var ok bool

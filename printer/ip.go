@@ -1,9 +1,9 @@
 package printer
 
 var ipProtoNames = map[uint8]string{
-	0: "HBH", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 8: "EGP", 9: "IGRP", 17: "UDP",
+	0: "Options", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 8: "EGP", 9: "IGRP", 17: "UDP",
 	29: "ISO-TP4", 33: "DCCP", 41: "IPv6", 43: "Routing", 44: "Fragment", 46: "RSVP",
-	47: "GRE", 50: "ESP", 51: "AH", 58: "ICMPv6", 59: "NONE", 60: "DSTOPTS", 80: "ISO-IP",
+	47: "GRE", 50: "ESP", 51: "AH", 58: "ICMPv6", 80: "ISO-IP",
 	88: "EIGRP", 89: "OSPF", 94: "Mobile IP", 97: "Ethernet", 103: "PIM", 108: "IPComp",
 	112: "VRRP", 113: "PGM", 132: "SCTP", 135: "Mobility",
 }
@@ -19,7 +19,8 @@ func appendProtoName(b []byte, proto uint8) []byte {
 type ipInfo struct {
 	v6       bool
 	src, dst []byte // 4 or 16 bytes
-	proto    uint8  // the IP header's protocol / next header field
+	proto    uint8  // the transport protocol being printed
+	hdrProto uint8  // the IP header's protocol / next header field
 	frag     bool   // not the whole datagram (MF set or a fragment header)
 	ttl      uint8
 }
@@ -45,11 +46,11 @@ func (p *Printer) appendSrcDst(b []byte, ip *ipInfo) []byte {
 
 // ip4 prints an IPv4 datagram (tcpdump's ip_print).
 func (p *Printer) ip4(b, d []byte, length int) []byte {
-	if !p.opts.Link {
-		b = append(b, "IP "...)
-	}
 	if len(d) < 1 {
-		return p.trunc(b[:len(b)-1], "ip")
+		if !p.opts.Link {
+			b = append(b, "IP "...)
+		}
+		return p.trunc(b, "ip")
 	}
 	if v := d[0] >> 4; v != 4 {
 		if v == 6 {
@@ -59,6 +60,9 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 			b = appendUint(b, uint64(v))
 		}
 		return append(b, " (invalid)"...)
+	}
+	if !p.opts.Link {
+		b = append(b, "IP "...)
 	}
 	if length < 20 {
 		b = append(b, "truncated-ip "...)
@@ -70,7 +74,7 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 		return appendUint(b, uint64(hlen))
 	}
 	if len(d) < 20 {
-		return p.trunc(b[:len(b)-1], "ip")
+		return p.trunc(b, "ip")
 	}
 	tot := int(be16(d[2:]))
 	if length < tot {
@@ -88,7 +92,7 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 	plen := tot - hlen
 	off := be16(d[6:])
 	proto := d[9]
-	ip := ipInfo{src: d[12:16], dst: d[16:20], proto: proto, frag: off&0x2000 != 0, ttl: d[8]}
+	ip := ipInfo{src: d[12:16], dst: d[16:20], proto: proto, hdrProto: proto, frag: off&0x2000 != 0, ttl: d[8]}
 	if p.opts.Verbose > 0 {
 		tos := d[1]
 		b = append(b, "(tos 0x"...)
@@ -200,7 +204,7 @@ func cksumShouldBe(sum, computed uint16) uint16 {
 	return ^uint16(s)
 }
 
-var ipOptNames = map[byte]string{0: "EOL", 1: "NOP", 68: "TS", 130: "security", 7: "RR",
+var ipOptNames = map[byte]string{0: "EOL", 1: "NOP", 68: "timestamp", 130: "security", 7: "RR",
 	137: "SSRR", 131: "LSRR", 148: "RA", 82: "traceroute"}
 
 // appendIPOptions prints IPv4 options as tcpdump's ip_optprint; ok is

@@ -60,7 +60,7 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 		b = appendUint(b, uint64(plen))
 		b = append(b, ") "...)
 	}
-	ip := ipInfo{v6: true, src: d[8:24], dst: d[24:40], proto: nh, ttl: d[7]}
+	ip := ipInfo{v6: true, src: d[8:24], dst: d[24:40], proto: nh, hdrProto: nh, ttl: d[7]}
 	off := 0
 	adv := 40
 	rem := total

@@ -12,8 +12,7 @@ var bsdAF = map[uint32]string{2: "IPv4", 7: "ISO", 16: "Appletalk", 23: "IPX", 2
 // byte order) frames.
 func (p *Printer) null(b, d []byte, length int, loop bool) []byte {
 	if len(d) < 4 {
-		p.linkLen = len(d)
-		return appendTrunc(b, "null")
+		return p.trunc(b, "null")
 	}
 	p.linkLen = 4
 	var fam uint32
@@ -77,7 +76,7 @@ func (p *Printer) rawIP(b, d []byte, length int) []byte {
 	case 6:
 		return p.ip6(b, d, length)
 	}
-	b = append(b, "ip version "...)
+	b = append(b, "unknown ip "...)
 	return appendUint(b, uint64(d[0]>>4))
 }
 

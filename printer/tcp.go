@@ -2,9 +2,9 @@ package printer
 
 // tcpKey identifies a TCP connection in canonical order.
 type tcpKey struct {
-	a, b   [16]byte
-	ports  uint32
-	v6     bool
+	a, b  [16]byte
+	ports uint32
+	v6    bool
 }
 
 // tcpSeqs holds the initial sequence numbers of a connection, as
@@ -68,9 +68,9 @@ func (p *Printer) tcp(b, d []byte, length int, ip *ipInfo) []byte {
 		return p.trunc(b, "tcp")
 	}
 	sport, dport := be16(d), be16(d[2:])
-	b = p.transportHead(b, ip, sport, dport, false, ip.proto == 6)
+	b = p.transportHead(b, ip, sport, dport, false, ip.hdrProto == 6)
 	if len(d) < 20 {
-		return p.trunc(b, "tcp")
+		return appendTrunc(b, "tcp")
 	}
 	hlen := int(d[12]>>4) * 4
 	if hlen < 20 {
@@ -221,6 +221,7 @@ func (p *Printer) tcp(b, d []byte, length int, ip *ipInfo) []byte {
 			return p.trunc(b, "domain")
 		}
 		// DNS over TCP: a two-byte length prefix.
+		b = append(b, ' ')
 		return p.dns(b, pl[2:], dlen-2, true)
 	}
 	return b
@@ -264,6 +265,9 @@ func (p *Printer) appendTCPOptions(b, d []byte, hlen int, rev bool, thseq, thack
 	sep := false
 	bad := func(b []byte) ([]byte, bool) {
 		b = append(b, "[bad opt]"...)
+		if sep {
+			b = append(b, ']')
+		}
 		return b, false
 	}
 	for rem > 0 {

@@ -78,9 +78,6 @@ func (p *Printer) gre(b, d []byte, length int) []byte {
 	} else {
 		b = append(b, "\n\t"...)
 	}
-	saveLink := p.opts.Link
-	p.opts.Link = false
-	defer func() { p.opts.Link = saveLink }()
 	switch proto {
 	case 0x0800:
 		return p.ip4(b, d, l)
@@ -89,7 +86,6 @@ func (p *Printer) gre(b, d []byte, length int) []byte {
 	case 0x8847:
 		return p.mpls(b, d, l)
 	case 0x6558:
-		p.opts.Link = saveLink
 		ll := p.linkLen
 		b = p.ether(b, d, l)
 		p.linkLen = ll
@@ -257,7 +253,7 @@ func (p *Printer) pppoe(b, d []byte, length int) []byte {
 	if code != 0 {
 		var tt uint16 = 0xffff
 		off := 0
-		for tt != 0 && off+4 <= length {
+		for tt != 0 && off+4 <= plen {
 			if off+4 > len(pl) {
 				return p.trunc(b, "pppoe")
 			}
@@ -476,10 +472,7 @@ func (p *Printer) geneve(b, d []byte, length int) []byte {
 	} else {
 		b = append(b, "\n\t"...)
 	}
-	saveLink := p.opts.Link
-	p.opts.Link = false
 	nb, ok := p.ethertype(b, proto, pl, l)
-	p.opts.Link = saveLink
 	if ok {
 		return nb
 	}

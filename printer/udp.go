@@ -2,7 +2,7 @@ package printer
 
 // udp prints a UDP datagram (tcpdump's udp_print).
 func (p *Printer) udp(b, d []byte, length int, ip *ipInfo) []byte {
-	direct := ip.proto == 17
+	direct := ip.hdrProto == 17
 	if len(d) < 4 {
 		b = p.appendAddr(b, ip.src)
 		b = append(b, " > "...)
@@ -99,6 +99,16 @@ func (p *Printer) udpSum(b, seg []byte, ip *ipInfo, usum uint16) []byte {
 var syslogFacility = []string{"kernel", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
 	"uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "cron", "local0", "local1",
 	"local2", "local3", "local4", "local5", "local6", "local7"}
+
+func appendSyslogFacility(b []byte, fac int) []byte {
+	if fac < len(syslogFacility) {
+		return append(b, syslogFacility[fac]...)
+	}
+	b = append(b, "unknown ("...)
+	b = appendUint(b, uint64(fac))
+	return append(b, ')')
+}
+
 var syslogSeverity = []string{"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"}
 
 // syslog prints a syslog message header (tcpdump's syslog_print).
@@ -122,6 +132,34 @@ func (p *Printer) syslog(b, d []byte, length int) []byte {
 		return append(b, " (invalid)"...)
 	}
 	fac := (pri & 0x3f8) >> 3
+	if p.opts.Verbose > 0 {
+		b = append(b, "SYSLOG, length: "...)
+		b = appendUint(b, uint64(length))
+		b = append(b, "\n\tFacility "...)
+		b = appendSyslogFacility(b, fac)
+		b = append(b, " ("...)
+		b = appendUint(b, uint64(fac))
+		b = append(b, "), Severity "...)
+		b = append(b, syslogSeverity[pri&7]...)
+		b = append(b, " ("...)
+		b = appendUint(b, uint64(pri&7))
+		b = append(b, ")\n\tMsg: "...)
+		for _, c := range d[i+1 : min(len(d), length)] {
+			if c >= 0x80 {
+				b = append(b, 'M', '-')
+				c &= 0x7f
+			}
+			if c < 0x20 || c == 0x7f {
+				b = append(b, '^')
+				c ^= 0x40
+			}
+			b = append(b, c)
+		}
+		if len(d) < length {
+			b = p.trunc(b, "syslog")
+		}
+		return b
+	}
 	b = append(b, "SYSLOG "...)
 	if fac < len(syslogFacility) {
 		b = append(b, syslogFacility[fac]...)

@@ -319,6 +319,19 @@ func (f *File) Nanosecond() bool {
 	return false
 }
 
+// FCSLength returns the number of bytes of frame check sequence at the
+// end of each packet when the file says (pcap: the header's FCS bits;
+// pcapng: the first interface's if_fcslen), else 0.
+func (f *File) FCSLength() int {
+	if f.pcap != nil {
+		return f.pcap.FCSLength()
+	}
+	if ifs := f.ng.Interfaces(); len(ifs) > 0 && ifs[0].HasFCSLen {
+		return ifs[0].FCSLen
+	}
+	return 0
+}
+
 // Close closes what Open opened (decompressors and the file).
 func (f *File) Close() error {
 	if f.closed {

@@ -110,6 +110,24 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+func TestFCSLength(t *testing.T) {
+	for _, format := range []Format{FormatPcap, FormatPcapNG} {
+		var b bytes.Buffer
+		w, err := NewWriter(&b, CreateOptions{Format: format, LinkType: link.EN10MB, FCSLength: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeAll(t, w, samplePackets(2))
+		f, err := NewFile(&b, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.FCSLength() != 4 {
+			t.Errorf("%v: FCS length %d, want 4", format, f.FCSLength())
+		}
+	}
+}
+
 func TestAppendAndStdio(t *testing.T) {
 	ps := samplePackets(10)
 	p := filepath.Join(t.TempDir(), "a.pcap")

@@ -39,6 +39,10 @@ type CreateOptions struct {
 	Nanosecond bool
 	// ByteOrder is the file's byte order; nil means little-endian.
 	ByteOrder binary.ByteOrder
+	// FCSLength, if positive, says the packets end with that many bytes
+	// of frame check sequence (pcap: the header's FCS bits; pcapng: the
+	// single interface's if_fcslen).
+	FCSLength int
 	// Append adds to an existing pcap file (see pcapfile.OpenAppend);
 	// only for FormatPcap without compression.
 	Append bool
@@ -148,7 +152,7 @@ func NewWriter(w io.Writer, opts CreateOptions) (Writer, error) {
 }
 
 func pcapOptions(opts CreateOptions) pcapfile.WriterOptions {
-	return pcapfile.WriterOptions{LinkType: opts.LinkType, SnapLen: opts.SnapLen, Nanosecond: opts.Nanosecond, ByteOrder: opts.ByteOrder}
+	return pcapfile.WriterOptions{LinkType: opts.LinkType, SnapLen: opts.SnapLen, Nanosecond: opts.Nanosecond, ByteOrder: opts.ByteOrder, FCSLength: opts.FCSLength}
 }
 
 func newWriter(w io.Writer, opts CreateOptions) (*fileWriter, error) {
@@ -197,7 +201,7 @@ func newWriter(w io.Writer, opts CreateOptions) (*fileWriter, error) {
 			if snap == 0 {
 				snap = opts.LinkType.MaxSnapLen()
 			}
-			ifs = []pcapng.Interface{{LinkType: opts.LinkType, SnapLen: snap, TSResolution: res}}
+			ifs = []pcapng.Interface{{LinkType: opts.LinkType, SnapLen: snap, TSResolution: res, FCSLen: opts.FCSLength, HasFCSLen: opts.FCSLength > 0}}
 		}
 		for _, intf := range ifs {
 			if _, err := nw.AddInterface(intf); err != nil {

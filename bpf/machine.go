@@ -87,6 +87,11 @@ const (
 	kNeg
 	kTax
 	kTxa
+	// Two chained "jeq": A == c goes to jt, else A == k2 goes to t2, else jf.
+	kJeq2
+	kLdHJeq2
+	kLdBJeq2
+	kLdWJeq2
 	kAnc  // ancillary load; k holds the SKF_AD_ offset
 	kFail // an absolute load no slice can satisfy (32-bit platforms): return 0
 
@@ -123,6 +128,7 @@ type op struct {
 	c    uint32
 	jt   int32
 	jf   int32
+	t2   int32
 }
 
 // Machine runs a validated program over packets in userland. It holds no
@@ -137,6 +143,12 @@ type Machine struct {
 // precompiles it. The program is copied; later changes to p do not
 // affect the machine.
 func NewMachine(p Program) (*Machine, error) {
+	return newMachine(p, true)
+}
+
+// newMachine is NewMachine with the fusion of instruction sequences
+// optional, so tests can compare the two.
+func newMachine(p Program, fuse bool) (*Machine, error) {
 	if err := p.ValidateUserland(); err != nil {
 		return nil, err
 	}
@@ -144,7 +156,9 @@ func NewMachine(p Program) (*Machine, error) {
 	for i, in := range p {
 		m.prog[i] = compile(i, in)
 	}
-	m.fuse()
+	if fuse {
+		m.fuse()
+	}
 	return m, nil
 }
 
@@ -330,8 +344,34 @@ func (m *Machine) fuse() {
 		}
 		i = end - 1
 	}
+	// A jeq whose false branch is another jeq becomes one two-way test
+	// (the ethertype dispatch "jeq #0x86dd ... jeq #0x800" of most filters).
+	for i := range prog {
+		if prog[i].kind != kJeqK {
+			continue
+		}
+		if f := prog[i].jf; prog[f].kind == kJeqK {
+			g := prog[f]
+			prog[i] = op{kind: kJeq2, c: prog[i].k, jt: prog[i].jt, k2: g.k, t2: g.jt, jf: g.jf}
+		}
+	}
 	for i := 0; i+1 < len(prog); i++ {
 		j := prog[i+1]
+		if j.kind == kJeq2 {
+			switch prog[i].kind {
+			case kLdH:
+				j.kind = kLdHJeq2
+			case kLdB:
+				j.kind = kLdBJeq2
+			case kLdW:
+				j.kind = kLdWJeq2
+			default:
+				continue
+			}
+			j.k = prog[i].k
+			prog[i] = j
+			continue
+		}
 		if prog[i].kind == kLdxMsh && i+2 < len(prog) && j.kind == kLdIndH && prog[i+2].kind == kJeqK {
 			c := prog[i+2]
 			prog[i] = op{kind: kMshLdIndHJeq, k: prog[i].k, k2: j.k, c: c.k, jt: c.jt, jf: c.jf}
@@ -527,6 +567,55 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			a = uint32(b[0])<<8 | uint32(b[1])
 			if a == in.c {
 				pc = in.jt
+			} else {
+				pc = in.jf
+			}
+		case kLdHJeq2:
+			k := uint(in.k)
+			if k+2 > uint(len(pkt)) {
+				return 0
+			}
+			b := pkt[k : k+2]
+			a = uint32(b[0])<<8 | uint32(b[1])
+			if a == in.c {
+				pc = in.jt
+			} else if a == in.k2 {
+				pc = in.t2
+			} else {
+				pc = in.jf
+			}
+		case kLdBJeq2:
+			k := uint(in.k)
+			if k >= uint(len(pkt)) {
+				return 0
+			}
+			a = uint32(pkt[k])
+			if a == in.c {
+				pc = in.jt
+			} else if a == in.k2 {
+				pc = in.t2
+			} else {
+				pc = in.jf
+			}
+		case kLdWJeq2:
+			k := uint(in.k)
+			if k+4 > uint(len(pkt)) {
+				return 0
+			}
+			b := pkt[k : k+4]
+			a = uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+			if a == in.c {
+				pc = in.jt
+			} else if a == in.k2 {
+				pc = in.t2
+			} else {
+				pc = in.jf
+			}
+		case kJeq2:
+			if a == in.c {
+				pc = in.jt
+			} else if a == in.k2 {
+				pc = in.t2
 			} else {
 				pc = in.jf
 			}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/snare-pcap/snare/bpf"
 	"github.com/snare-pcap/snare/filter"
@@ -490,22 +491,44 @@ func agree(tl *tally, name string, lines []string, want bpf.Program) {
 	tl.add(sameProgram(got, want), "%s: bpf.ParseDisassembly differs from the harness parser", name)
 }
 
-// compileSafe compiles and turns a panic into an error so that one bad
-// case does not hide the others.
-func compileSafe(expr string, opts filter.Options) (p bpf.Program, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("PANIC: %v", r)
-		}
-	}()
-	p, err = filter.Compile(expr, opts)
-	if err == nil {
-		if verr := p.ValidateUserland(); verr != nil {
-			return nil, fmt.Errorf("compiled program does not validate: %v", verr)
-		}
+// compileSafe compiles, turning a panic into an error and giving up on a
+// compilation that has not returned after hangLimit (reported as a hang:
+// no input may hang the compiler), so that one bad case does not hide the
+// others.
+func compileSafe(expr string, opts filter.Options) (bpf.Program, error) {
+	type result struct {
+		p   bpf.Program
+		err error
 	}
-	return p, err
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{nil, fmt.Errorf("PANIC: %v", r)}
+			}
+		}()
+		p, err := filter.Compile(expr, opts)
+		if err == nil {
+			if verr := p.ValidateUserland(); verr != nil {
+				err = fmt.Errorf("compiled program does not validate: %v", verr)
+				p = nil
+			}
+		}
+		done <- result{p, err}
+	}()
+	timer := time.NewTimer(hangLimit)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.p, r.err
+	case <-timer.C:
+		return nil, fmt.Errorf("PANIC: HANG: Compile(%q) did not return within %v", expr, hangLimit)
+	}
 }
+
+// hangLimit is far beyond any real compilation (they take microseconds);
+// it only turns an endless loop into a failure instead of a stuck test.
+const hangLimit = 10 * time.Second
 
 func runApply(t *testing.T, cases *filtertest.Cases, dir string, r *report) {
 	in := r.part("apply")

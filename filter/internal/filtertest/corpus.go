@@ -36,7 +36,7 @@ func Corpus(progs []bpf.Program, seeds []Input, max int, seed int64) []Input {
 			for _, e := range tr.loadEnds {
 				ends[e] = true
 			}
-			if tr.oob && tr.oobOff < 1<<16 {
+			if tr.oob && tr.oobOff+uint64(tr.oobSize) <= maxPacket {
 				n := in.clone()
 				need := int(tr.oobOff) + int(tr.oobSize)
 				n.Pkt = append(n.Pkt, make([]byte, need-len(n.Pkt)+int(qi%3)*8)...)
@@ -57,7 +57,9 @@ func Corpus(progs []bpf.Program, seeds []Input, max int, seed int64) []Input {
 				}
 				tried[pi][k]++
 				for _, v := range solve(b, want) {
-					g.add(patch(in, b.src, v))
+					if n, ok := patch(in, b.src, v); ok {
+						g.add(n)
+					}
 				}
 			}
 		}
@@ -241,8 +243,15 @@ func invert(ops []aluStep, t uint32) []uint32 {
 	return cands
 }
 
-// patch returns a copy of in with the source set to v.
-func patch(in Input, s source, v uint32) Input {
+// maxPacket bounds the packets the generator makes.
+const maxPacket = 1 << 16
+
+// patch returns a copy of in with the source set to v, or false if that
+// needs a packet longer than maxPacket.
+func patch(in Input, s source, v uint32) (Input, bool) {
+	if s.kind == srcPkt && uint64(s.off)+uint64(s.size) > maxPacket {
+		return in, false
+	}
 	n := in.clone()
 	switch s.kind {
 	case srcPkt:
@@ -265,5 +274,5 @@ func patch(in Input, s source, v uint32) Input {
 	case srcAnc:
 		n.Aux[s.off] = v
 	}
-	return n
+	return n, true
 }

@@ -1,6 +1,9 @@
 package filtertest
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/rand"
+)
 
 // Realistic base packets: network-layer payloads, wrapped in each link
 // type's header. Checksums are not filled in (filters never read them as
@@ -100,7 +103,7 @@ func l3Payloads() []netPayload {
 	v4 := func(b []byte) netPayload { return netPayload{0x0800, b} }
 	v6 := func(b []byte) netPayload { return netPayload{0x86dd, b} }
 	hbh := cat([]byte{6, 0, 1, 4, 0, 0, 0, 0}) // hop-by-hop, next TCP
-	frag6 := []byte{17, 0, 0, 0, 0, 0, 0, 1}    // fragment header, next UDP
+	frag6 := []byte{17, 0, 0, 0, 0, 0, 0, 1}   // fragment header, next UDP
 	arp := func(op int) []byte {
 		return cat(be16(1), be16(0x0800), []byte{6, 4}, be16(op), macA, ip4a[:], macB, ip4b[:])
 	}
@@ -268,6 +271,28 @@ func Seeds(dlt string) []Input {
 			n := len(p) * 2 / 3
 			out = append(out, Input{Pkt: p[:n:n], WireLen: uint32(len(p))})
 		}
+	}
+	return out
+}
+
+// Mixed returns n varied packets for a link type: the seeds with header
+// fields (addresses, ports, protocol numbers, flags, lengths) replaced by
+// values that filters commonly test, drawn from a generator seeded with
+// seed.
+func Mixed(dlt string, n int, seed int64) []Input {
+	seeds := Seeds(dlt)
+	r := rand.New(rand.NewSource(seed))
+	dict := []byte{0, 1, 2, 4, 6, 8, 17, 0x11, 0x21, 0x40, 0x45, 0x50, 0x60, 0x80, 0x81, 0x86, 0xdd, 0xff}
+	out := make([]Input, 0, n)
+	for len(out) < n && len(seeds) > 0 {
+		in := seeds[r.Intn(len(seeds))].clone()
+		for j := r.Intn(4); j >= 0 && len(in.Pkt) > 0; j-- {
+			in.Pkt[r.Intn(len(in.Pkt))] = dict[r.Intn(len(dict))]
+		}
+		if r.Intn(8) == 0 && len(in.Pkt) > 1 {
+			in.Pkt = in.Pkt[:r.Intn(len(in.Pkt))]
+		}
+		out = append(out, in)
 	}
 	return out
 }

@@ -295,7 +295,7 @@ func (p *Printer) icmp6(b, d []byte, length int, ip *ipInfo) []byte {
 				return trunc(b)
 			}
 			prot, ul := upperLayer6(oip)
-			if ul == nil || len(ul) < 4 {
+			if len(ul) < 4 {
 				return trunc(b)
 			}
 			dport := be16(ul[2:])

@@ -66,6 +66,8 @@ func (p *Printer) udp(b, d []byte, length int, ip *ipInfo) []byte {
 			return p.bootp(b, pl, length)
 		case port(123):
 			return p.ntp(b, pl, length)
+		case port(161) || port(162):
+			return p.snmp(b, pl, length)
 		case port(514):
 			return p.syslog(b, pl, length)
 		case port(4789):

@@ -188,7 +188,9 @@ func appendASCII(b, d []byte) []byte {
 	for i, c := range d {
 		switch {
 		case c == '\r':
-			if i+1 >= len(d) || d[i+1] != '\n' {
+			// tcpdump prints a CR as '.' only with more than one
+			// byte after it and no LF next.
+			if len(d)-i-1 > 1 && d[i+1] != '\n' {
 				b = append(b, '.')
 			}
 		case isGraph(c) || c == '\t' || c == ' ' || c == '\n':

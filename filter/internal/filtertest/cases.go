@@ -42,6 +42,10 @@ type Accept struct {
 	SnapLen  int      `json:"snaplen"`
 	Netmask  string   `json:"netmask"`
 	LinuxExt bool     `json:"linuxext"`
+	// Offline is "swapped" or "unswapped" for blocks whose code depends on
+	// the byte order of the savefile the filter is compiled for (DLT_NULL
+	// and DLT_LOOP headers), which compiler options do not express.
+	Offline string `json:"generate_offline_filter"`
 }
 
 // Apply is one apply block: per-packet results of a filter on a capture.

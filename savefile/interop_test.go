@@ -16,7 +16,6 @@ import (
 
 	"github.com/snare-pcap/snare"
 	"github.com/snare-pcap/snare/link"
-	"github.com/snare-pcap/snare/pcapng"
 )
 
 func need(t *testing.T, tool string) string {
@@ -317,6 +316,48 @@ func TestInteropMergecap(t *testing.T) {
 	if want := t0.Add(time.Millisecond + 7); !got[1].ci.Timestamp.Equal(want) {
 		t.Errorf("packet 2 at %v, want %v", got[1].ci.Timestamp, want)
 	}
-	var _ = pcapng.Nanosecond
-	var _ = strconv.Itoa
+}
+
+// libpcap's own test captures (pcap and pcapng): we read as many packets
+// as tcpdump does, with the same timestamps.
+func TestInteropLibpcapCaptures(t *testing.T) {
+	tcpdump := need(t, "tcpdump")
+	dir := filepath.Join("..", "..", "shared", "testdata", "libpcap-filter", "captures")
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(files) == 0 {
+		t.Skipf("no shared test data at %s", dir)
+	}
+	total := 0
+	defer func() {
+		if total == 0 {
+			t.Error("no packets compared")
+		}
+	}()
+	for _, p := range files {
+		out, err := exec.Command(tcpdump, "-r", p, "-tt", "--nano", "-nn", "-q").Output()
+		if err != nil {
+			t.Errorf("tcpdump -r %s: %v", p, err)
+			continue
+		}
+		var stamps []string
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if ts, _, ok := strings.Cut(line, " "); ok && strings.Contains(ts, ".") {
+				if _, err := strconv.ParseFloat(ts, 64); err == nil {
+					stamps = append(stamps, ts)
+				}
+			}
+		}
+		_, got := readEverything(t, p)
+		if len(got) != len(stamps) {
+			t.Errorf("%s: %d packets, tcpdump printed %d", p, len(got), len(stamps))
+			continue
+		}
+		total += len(got)
+		for i := range got {
+			if want := epoch(got[i].ci.Timestamp, 9); stamps[i] != want {
+				t.Errorf("%s packet %d: tcpdump says %s, we say %s", p, i+1, stamps[i], want)
+				break
+			}
+		}
+	}
 }

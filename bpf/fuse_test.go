@@ -120,6 +120,7 @@ func TestFusionPreservesSemantics(t *testing.T) {
 	}
 	for _, k := range []kind{kLdHJeq, kLdHJgt, kLdHJge, kLdHJset, kLdBJeq, kLdBJgt, kLdBJge, kLdBJset,
 		kLdWJeq, kLdWJgt, kLdWJge, kLdWJset, kLdIndHJeq, kLdIndBJeq, kMshLdIndHJeq, kJeqSet,
+		kLdIndHCond, kLdIndBCond, kMshLdIndHCond, kMshLdIndBCond,
 		kJeq2, kLdHJeq2, kLdBJeq2, kLdWJeq2} {
 		if !seen[k] {
 			t.Errorf("fused operation kind %d never generated", k)

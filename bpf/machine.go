@@ -113,6 +113,12 @@ const (
 	kLdIndBJeq
 	// Fused: ldxb 4*([k]&0xf); ldh [x + k2]; jeq #c.
 	kMshLdIndHJeq
+	// Fused, with any comparison (cmp): ldh/ldb [x + k]; j<cmp> #c, and
+	// ldxb 4*([k]&0xf); ldh/ldb [x + k2]; j<cmp> #c.
+	kLdIndHCond
+	kLdIndBCond
+	kMshLdIndHCond
+	kMshLdIndBCond
 	// A run of "jeq #c_i" that all jump to one target when true and fall
 	// through to the next when false: a set membership test. k indexes
 	// Machine.sets.
@@ -123,6 +129,7 @@ const (
 // indexes (for kJa and kJaBack, jt is the target).
 type op struct {
 	kind kind
+	cmp  kind // comparison of the generic fused kinds, see cond
 	k    uint32
 	k2   uint32
 	c    uint32
@@ -372,44 +379,47 @@ func (m *Machine) fuse() {
 			prog[i] = j
 			continue
 		}
-		if prog[i].kind == kLdxMsh && i+2 < len(prog) && j.kind == kLdIndH && prog[i+2].kind == kJeqK {
-			c := prog[i+2]
-			prog[i] = op{kind: kMshLdIndHJeq, k: prog[i].k, k2: j.k, c: c.k, jt: c.jt, jf: c.jf}
-			continue
+		if prog[i].kind == kLdxMsh && i+2 < len(prog) && (j.kind == kLdIndH || j.kind == kLdIndB) {
+			if cmp, ok := condOf(prog[i+2].kind); ok {
+				c := prog[i+2]
+				kd := kMshLdIndHCond
+				switch {
+				case j.kind == kLdIndB:
+					kd = kMshLdIndBCond
+				case cmp == 0:
+					kd = kMshLdIndHJeq
+				}
+				prog[i] = op{kind: kd, cmp: cmp, k: prog[i].k, k2: j.k, c: c.k, jt: c.jt, jf: c.jf}
+				continue
+			}
 		}
-		var cmp kind
-		switch j.kind {
-		case kJeqK:
-			cmp = 0
-		case kJgtK:
-			cmp = 1
-		case kJgeK:
-			cmp = 2
-		case kJsetK:
-			cmp = 3
-		default:
+		cmp, ok := condOf(j.kind)
+		if !ok {
 			continue
 		}
 		var base kind
 		switch prog[i].kind {
 		case kLdH:
-			base = kLdHJeq
+			base = kLdHJeq + cmp
 		case kLdB:
-			base = kLdBJeq
+			base = kLdBJeq + cmp
 		case kLdW:
-			base = kLdWJeq
-		case kLdIndH, kLdIndB:
-			if cmp != 0 {
-				continue
+			base = kLdWJeq + cmp
+		case kLdIndH:
+			base = kLdIndHCond
+			if cmp == 0 {
+				base = kLdIndHJeq
 			}
-			base = kLdIndHJeq
-			if prog[i].kind == kLdIndB {
+		case kLdIndB:
+			base = kLdIndBCond
+			if cmp == 0 {
 				base = kLdIndBJeq
 			}
 		default:
 			continue
 		}
-		prog[i].kind = base + cmp
+		prog[i].kind = base
+		prog[i].cmp = cmp
 		prog[i].c = j.k
 		prog[i].jt, prog[i].jf = j.jt, j.jf
 	}
@@ -619,6 +629,46 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			} else {
 				pc = in.jf
 			}
+		case kLdIndHCond:
+			k := uint64(x) + uint64(in.k)
+			if k+2 > uint64(len(pkt)) {
+				return 0
+			}
+			b := pkt[uint(k):uint(k+2)]
+			a = uint32(b[0])<<8 | uint32(b[1])
+			pc = cond(in.cmp, a, in)
+		case kLdIndBCond:
+			k := uint64(x) + uint64(in.k)
+			if k >= uint64(len(pkt)) {
+				return 0
+			}
+			a = uint32(pkt[uint(k)])
+			pc = cond(in.cmp, a, in)
+		case kMshLdIndHCond:
+			k := uint(in.k)
+			if k >= uint(len(pkt)) {
+				return 0
+			}
+			x = uint32(pkt[k]&0xf) << 2
+			k2 := uint64(x) + uint64(in.k2)
+			if k2+2 > uint64(len(pkt)) {
+				return 0
+			}
+			b := pkt[uint(k2):uint(k2+2)]
+			a = uint32(b[0])<<8 | uint32(b[1])
+			pc = cond(in.cmp, a, in)
+		case kMshLdIndBCond:
+			k := uint(in.k)
+			if k >= uint(len(pkt)) {
+				return 0
+			}
+			x = uint32(pkt[k]&0xf) << 2
+			k2 := uint64(x) + uint64(in.k2)
+			if k2 >= uint64(len(pkt)) {
+				return 0
+			}
+			a = uint32(pkt[uint(k2)])
+			pc = cond(in.cmp, a, in)
 		case kJeqSet:
 			pc = in.jf
 			if inSet(m.sets[in.k], a) {
@@ -805,6 +855,22 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			return 0
 		}
 	}
+}
+
+// condOf returns the comparison number of a conditional jump on a
+// constant (0 jeq, 1 jgt, 2 jge, 3 jset), as cond takes it.
+func condOf(k kind) (kind, bool) {
+	switch k {
+	case kJeqK:
+		return 0, true
+	case kJgtK:
+		return 1, true
+	case kJgeK:
+		return 2, true
+	case kJsetK:
+		return 3, true
+	}
+	return 0, false
 }
 
 // inSet reports whether a is in the sorted set s.

@@ -1,21 +1,409 @@
 package main
 
-// listInterfaces prints the devices for -D.
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/snare-pcap/snare"
+	_ "github.com/snare-pcap/snare/afpacket" // live capture on Linux interfaces and "any"
+	"github.com/snare-pcap/snare/dumper"
+	"github.com/snare-pcap/snare/pcapng"
+)
+
+// listInterfaces prints the devices for -D, numbered as -i accepts
+// them: "1.eth0 [Up, Running, Connected]".
 func listInterfaces(e *env) error {
-	return errorf("live capture is not supported yet")
+	devs, err := snare.FindAllDevs()
+	if err != nil {
+		return errorf("%v", err)
+	}
+	if len(devs) == 0 {
+		return errorf("no interfaces available for capture")
+	}
+	for i, d := range devs {
+		line := strconv.Itoa(i+1) + "." + d.Name
+		if d.Description != "" {
+			line += " (" + d.Description + ")"
+		}
+		line += " [" + d.Flags.String() + "]"
+		fmt.Fprintln(e.stdout, line)
+	}
+	return nil
+}
+
+// deviceName resolves -i's argument as tcpdump does: a positive number
+// is an index into -D's list; without -i, the first device listed.
+func deviceName(cfg *config) (string, error) {
+	dev := cfg.device
+	if dev == "" {
+		devs, err := snare.FindAllDevs()
+		if err != nil {
+			return "", errorf("%v", err)
+		}
+		if len(devs) == 0 {
+			return "", errorf("no suitable device found")
+		}
+		return devs[0].Name, nil
+	}
+	n, err := strconv.Atoi(dev)
+	if err != nil {
+		return dev, nil
+	}
+	if n <= 0 {
+		return "", errorf("Invalid adapter index")
+	}
+	devs, err := snare.FindAllDevs()
+	if err != nil {
+		return "", errorf("%v", err)
+	}
+	for _, d := range devs {
+		if d.Name == dev { // a device really named "2"
+			return dev, nil
+		}
+	}
+	if n > len(devs) {
+		return "", errorf("Invalid adapter index")
+	}
+	return devs[n-1].Name, nil
+}
+
+// openHandle creates and activates the capture handle with cfg's
+// options, as tcpdump's open_interface does.
+func openHandle(cfg *config, dev string) (*snare.Handle, error) {
+	h, err := snare.NewHandle(dev)
+	if err != nil {
+		return nil, captureError(dev, err)
+	}
+	set := func(err error) error {
+		if err != nil {
+			h.Close()
+			return captureError(dev, err)
+		}
+		return nil
+	}
+	snap := cfg.snaplen
+	if snap <= 0 {
+		snap = maxSnaplen
+	}
+	if err := set(h.SetSnapLen(snap)); err != nil {
+		return nil, err
+	}
+	if err := set(h.SetPromisc(!cfg.noPromisc)); err != nil {
+		return nil, err
+	}
+	if err := set(h.SetTimeout(time.Second)); err != nil {
+		return nil, err
+	}
+	if cfg.bufferKiB > 0 {
+		if err := set(h.SetBufferSize(cfg.bufferKiB * 1024)); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.immediate {
+		if err := set(h.SetImmediateMode(true)); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.tsPrecision == "nano" {
+		if err := set(h.SetTimestampPrecision(snare.Nanosecond)); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.tsType != "" {
+		t, ok := snare.TimestampTypeByName(cfg.tsType)
+		if !ok {
+			h.Close()
+			return nil, errorf("invalid time stamp type %s", cfg.tsType)
+		}
+		if err := set(h.SetTimestampType(t)); err != nil {
+			return nil, err
+		}
+	}
+	if err := set(h.Activate()); err != nil {
+		return nil, err
+	}
+	if cfg.linkType != "" {
+		t, err := linkTypeByName(cfg.linkType)
+		if err != nil {
+			h.Close()
+			return nil, err
+		}
+		if err := h.SetLinkType(t); err != nil {
+			h.Close()
+			return nil, errorf("%s", err)
+		}
+	}
+	if cfg.direction != "" {
+		d := map[string]snare.Direction{"in": snare.DirectionIn, "out": snare.DirectionOut, "inout": snare.DirectionInOut}[cfg.direction]
+		if err := h.SetDirection(d); err != nil {
+			h.Close()
+			return nil, errorf("%s: pcap_setdirection() failed: %v", dev, err)
+		}
+	}
+	return h, nil
+}
+
+// captureError words a handle error as tcpdump does.
+func captureError(dev string, err error) error {
+	switch {
+	case errors.Is(err, snare.ErrNoSuchDevice):
+		return errorf("%s: No such device exists\n(%v)", dev, err)
+	case errors.Is(err, snare.ErrPromiscPermission):
+		return errorf("%s: You don't have permission to capture in promiscuous mode on that device\n(%v)", dev, err)
+	case errors.Is(err, snare.ErrPermission), errors.Is(err, os.ErrPermission):
+		return errorf("%s: You don't have permission to perform this capture on that device\n(%v)", dev, err)
+	case errors.Is(err, snare.ErrNotUp):
+		return errorf("%s: That device is not up", dev)
+	}
+	return errorf("%v", err)
 }
 
 // listLinkTypes prints the device's data link types for -L.
 func listLinkTypes(cfg *config, e *env) error {
-	return errorf("live capture is not supported yet")
+	dev, err := deviceName(cfg)
+	if err != nil {
+		return err
+	}
+	h, err := openHandle(cfg, dev)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	types, err := h.LinkTypes()
+	if err != nil {
+		return errorf("%s: %v", dev, err)
+	}
+	fmt.Fprintf(e.stderr, "Data link types for %s (use option -y to set):\n", dev)
+	for _, t := range types {
+		if t.Known() {
+			fmt.Fprintf(e.stderr, "  %s (%s)\n", t.Name(), t.Description())
+		} else {
+			fmt.Fprintf(e.stderr, "  DLT %d (printing not supported)\n", uint32(t))
+		}
+	}
+	return nil
 }
 
 // listTimestampTypes prints the device's time stamp types for -J.
 func listTimestampTypes(cfg *config, e *env) error {
-	return errorf("live capture is not supported yet")
+	dev, err := deviceName(cfg)
+	if err != nil {
+		return err
+	}
+	h, err := snare.NewHandle(dev)
+	if err != nil {
+		return captureError(dev, err)
+	}
+	defer h.Close()
+	types := h.TimestampTypes()
+	if len(types) == 0 {
+		fmt.Fprintf(e.stderr, "Time stamp type cannot be set for %s\n", dev)
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "Time stamp types for %s (use option -j to set):\n", dev)
+	for _, t := range types {
+		fmt.Fprintf(e.stderr, "  %s (%s)\n", t, t.Description())
+	}
+	return nil
 }
 
-// capture reads from a live interface.
+// capture reads from a live interface: the filter goes to the kernel,
+// a reader goroutine copies packets into a bounded queue, and this
+// goroutine prints or writes them, so that a slow terminal or disk
+// stalls neither the socket nor the kernel's ring.
 func capture(cfg *config, e *env) error {
-	return errorf("live capture is not supported yet")
+	dev, err := deviceName(cfg)
+	if err != nil {
+		return err
+	}
+	h, err := openHandle(cfg, dev)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	if cfg.dump > 0 {
+		return dumpProgram(cfg, e, h.LinkType(), h.SnapLen())
+	}
+	if err := h.SetFilter(cfg.expr); err != nil {
+		return filterError(unwrapFilter(err))
+	}
+	lt := h.LinkType()
+	spec := outputSpec{linkType: lt, snapLen: h.SnapLen(), nano: cfg.tsPrecision == "nano"}
+	if cfg.pcapng {
+		spec.ifaces = []pcapng.Interface{{LinkType: lt, SnapLen: h.SnapLen(), Name: dev, Filter: cfg.expr}}
+	}
+	p, err := newPipeline(cfg, e, spec)
+	if err != nil {
+		return err
+	}
+	if cfg.user != "" {
+		if err := dropPrivileges(cfg.user); err != nil {
+			p.finish()
+			return err
+		}
+	}
+	if cfg.verbose == 0 && cfg.writeFile == "" {
+		fmt.Fprintf(e.stderr, "snare: verbose output suppressed, use -v[v]... for full protocol decode\n")
+	} else {
+		fmt.Fprintf(e.stderr, "snare: ")
+	}
+	fmt.Fprintf(e.stderr, "listening on %s, link-type %s (%s), snapshot length %d bytes\n", dev, lt.Name(), lt.Description(), h.SnapLen())
+
+	q := newPacketQueue(queueBytes)
+	var captured atomic.Uint64 // packets handed to the output side
+	var interrupted atomic.Bool
+
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	var flushReq atomic.Bool
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case s := <-sigs:
+				switch s {
+				case syscall.SIGUSR1:
+					printStats(e, h, captured.Load(), false)
+				case syscall.SIGUSR2:
+					flushReq.Store(true)
+					q.wake()
+				default:
+					interrupted.Store(true)
+					h.BreakLoop()
+				}
+			}
+		}
+	}()
+	if cfg.verbose > 0 && cfg.writeFile != "" && !cfg.print {
+		// tcpdump -v -w: a running count on stderr every second.
+		go func() {
+			t := time.NewTicker(time.Second)
+			defer t.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-t.C:
+					fmt.Fprintf(e.stderr, "Got %d\r", captured.Load())
+				}
+			}
+		}()
+	}
+
+	// The reader: from the handle into the queue.
+	readErr := make(chan error, 1)
+	go func() {
+		for {
+			data, ci, err := h.ZeroCopyReadPacketData()
+			if err != nil {
+				if errors.Is(err, snare.ErrTimeout) {
+					continue
+				}
+				q.close()
+				readErr <- err
+				return
+			}
+			if !q.push(data, ci) {
+				readErr <- nil
+				return
+			}
+		}
+	}()
+
+	// The writer side: from the queue to the printer or the file.
+	var outErr error
+	for outErr == nil {
+		batches, ok := q.take()
+		for _, b := range batches {
+			for i := range b.ents {
+				ent := &b.ents[i]
+				captured.Add(1)
+				if err := p.handle(b.buf[ent.off:ent.off+ent.n], ent.ci); err != nil {
+					outErr = err
+					break
+				}
+			}
+			if outErr != nil {
+				break
+			}
+		}
+		q.release(batches)
+		if flushReq.Swap(false) && p.sink != nil {
+			if err := p.sink.Flush(); err != nil && outErr == nil {
+				outErr = err
+			}
+		}
+		if !ok {
+			break
+		}
+	}
+	if outErr != nil {
+		h.BreakLoop()
+		q.close()
+	}
+	rerr := <-readErr
+	ferr := p.finish()
+	if interrupted.Load() {
+		fmt.Fprintln(e.stdout)
+	}
+	printStats(e, h, captured.Load(), true)
+	switch {
+	case errors.Is(outErr, errCountReached):
+		outErr = nil
+	case errors.Is(outErr, dumper.ErrFileLimit):
+		fmt.Fprintf(e.stderr, "Maximum file limit reached: %d\n", cfg.fileCount)
+		outErr = nil
+	}
+	if outErr != nil {
+		return outErr
+	}
+	if rerr != nil && !errors.Is(rerr, snare.ErrBreak) && !errors.Is(rerr, snare.ErrClosed) {
+		return errorf("%s: %v", dev, rerr)
+	}
+	return ferr
+}
+
+// unwrapFilter returns the compiler's error inside a handle's
+// "DEV: filter EXPR: ..." wrapping, so it is worded as for files.
+func unwrapFilter(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}
+
+// printStats prints tcpdump's statistics: on exit three lines, on
+// SIGUSR1 one line with the program name.
+func printStats(e *env, h *snare.Handle, captured uint64, final bool) {
+	st, err := h.Stats()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "snare: pcap_stats: %v\n", err)
+		return
+	}
+	sep := ", "
+	if final {
+		sep = "\n"
+	} else {
+		fmt.Fprint(e.stderr, "snare: ")
+	}
+	fmt.Fprintf(e.stderr, "%d packet%s captured%s", captured, plural(int64(captured)), sep)
+	fmt.Fprintf(e.stderr, "%d packet%s received by filter%s", st.Received, plural(int64(st.Received)), sep)
+	fmt.Fprintf(e.stderr, "%d packet%s dropped by kernel", st.Dropped, plural(int64(st.Dropped)))
+	if st.IfDropped != 0 {
+		fmt.Fprintf(e.stderr, "%s%d packet%s dropped by interface", sep, st.IfDropped, plural(int64(st.IfDropped)))
+	}
+	fmt.Fprintln(e.stderr)
 }

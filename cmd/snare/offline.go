@@ -246,6 +246,12 @@ func readFiles(cfg *config, e *env, files []string) (err error) {
 				src.Close()
 				return err
 			}
+			if cfg.user != "" {
+				if err := dropPrivileges(cfg.user); err != nil {
+					src.Close()
+					return err
+				}
+			}
 		} else if p.sink != nil && lt != firstLT {
 			src.Close()
 			return errorf("%s: new dlt does not match original", name)

@@ -1,0 +1,286 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/snare-pcap/snare/internal/testnet"
+)
+
+// started runs cmd and returns once its stderr has said "listening on"
+// (the capture is open), with the rest of stderr collected in the
+// returned buffer.
+func started(t *testing.T, cmd *exec.Cmd) *syncBuffer {
+	t.Helper()
+	pr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	buf := newSyncBuffer()
+	ready := make(chan struct{})
+	go func() {
+		r := bufio.NewReader(pr)
+		signalled := false
+		for {
+			line, err := r.ReadString('\n')
+			buf.Write([]byte(line))
+			if !signalled && strings.Contains(line, "listening on") {
+				close(ready)
+				signalled = true
+			}
+			if err != nil {
+				if !signalled {
+					close(ready)
+				}
+				buf.close()
+				return
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%v did not start listening: %s", cmd.Args, buf.String())
+	}
+	return buf
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader, that
+// says when the writer is done.
+type syncBuffer struct {
+	mu   sync.Mutex
+	b    bytes.Buffer
+	done chan struct{}
+}
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{done: make(chan struct{})} }
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (s *syncBuffer) close() { close(s.done) }
+
+// wait waits for the writer to finish.
+func (s *syncBuffer) wait(t *testing.T) string {
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("stderr not closed: %s", s.String())
+	}
+	return s.String()
+}
+
+// sendUDP sends n datagrams "packet i" from namespace A to B's port.
+func sendUDP(t *testing.T, p *testnet.Pair, port, n int) {
+	t.Helper()
+	p.Do(t, testnet.A, func() {
+		// Unconnected, so B's port unreachable errors do not fail the
+		// next write.
+		c, err := net.ListenUDP("udp4", nil)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer c.Close()
+		to := net.UDPAddrFromAddrPort(netip.AddrPortFrom(p.AddrB, uint16(port)))
+		for i := 0; i < n; i++ {
+			if _, err := c.WriteToUDP([]byte(fmt.Sprintf("packet %d", i)), to); err != nil {
+				t.Error(err)
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	})
+}
+
+func waitExit(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	errc := make(chan error, 1)
+	go func() { errc <- cmd.Wait() }()
+	select {
+	case err := <-errc:
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("%v did not exit", cmd.Args)
+	}
+	return -1
+}
+
+// TestLiveCaptureLikeTcpdump captures the same traffic with snare and
+// tcpdump at once, each with -c and a kernel filter, and compares the
+// files tcpdump reads back (without time stamps, which each socket takes
+// on its own).
+func TestLiveCaptureLikeTcpdump(t *testing.T) {
+	tcpdumpPath := needTcpdump(t)
+	p := testnet.New(t)
+	dir := t.TempDir()
+	os.Chmod(dir, 0o777) // tcpdump writes as its own user
+	ours, theirs := filepath.Join(dir, "snare.pcap"), filepath.Join(dir, "tcpdump.pcap")
+	filter := "udp port 9999"
+	sn := p.Command(testnet.B, snareBin, "-i", p.IfB, "-c", "20", "--immediate-mode", "-w", ours, filter)
+	td := p.Command(testnet.B, tcpdumpPath, "-i", p.IfB, "-c", "20", "--immediate-mode", "-w", theirs, filter)
+	snErr := started(t, sn)
+	tdErr := started(t, td)
+	sendUDP(t, p, 9998, 5) // filtered out
+	sendUDP(t, p, 9999, 20)
+	if code := waitExit(t, sn); code != 0 {
+		t.Fatalf("snare exited %d: %s", code, snErr.wait(t))
+	}
+	waitExit(t, td)
+	stderr := snErr.wait(t)
+	tdErr.wait(t)
+	for _, want := range []string{"snare: listening on " + p.IfB + ", link-type EN10MB (Ethernet), snapshot length 262144 bytes",
+		"20 packets captured\n", "packets received by filter\n", "0 packets dropped by kernel\n"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	read := func(f string) string {
+		r := tcpdump(t, "-nn", "-t", "-xx", "-r", f)
+		if r.code != 0 {
+			t.Fatalf("tcpdump -r %s: %s", f, r.stderr)
+		}
+		return r.stdout
+	}
+	got, want := read(ours), read(theirs)
+	if got != want {
+		t.Errorf("snare captured\n%s\ntcpdump captured\n%s", got, want)
+	}
+	if n := strings.Count(got, "UDP, length"); n != 20 {
+		t.Errorf("captured %d datagrams, want 20", n)
+	}
+}
+
+// TestLiveSignals checks SIGUSR1's one-line statistics and SIGINT's
+// three lines and clean exit, and that printing runs (-nn).
+func TestLiveSignals(t *testing.T) {
+	p := testnet.New(t)
+	cmd := p.Command(testnet.B, snareBin, "-i", p.IfB, "-nn", "-l", "--immediate-mode", "udp")
+	out := newSyncBuffer()
+	cmd.Stdout = out
+	stderr := started(t, cmd)
+	sendUDP(t, p, 7000, 3)
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Count(out.String(), "\n") < 3 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	// ip netns exec runs snare as its child: signal the whole group.
+	signalSnare(t, cmd, syscall.SIGUSR1)
+	deadline = time.Now().Add(5 * time.Second)
+	for !strings.Contains(stderr.String(), "snare: 3 packets captured, ") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	signalSnare(t, cmd, syscall.SIGINT)
+	if code := waitExit(t, cmd); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+	e := stderr.wait(t)
+	if !strings.Contains(e, "snare: 3 packets captured, 3 packets received by filter, 0 packets dropped by kernel\n") {
+		t.Errorf("no SIGUSR1 line in:\n%s", e)
+	}
+	if !strings.HasSuffix(e, "3 packets captured\n3 packets received by filter\n0 packets dropped by kernel\n") {
+		t.Errorf("stderr does not end with the statistics:\n%s", e)
+	}
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], p.AddrA.String()+".") || !strings.Contains(lines[0], " > "+p.AddrB.String()+".7000: UDP, length 8") {
+		t.Errorf("printed:\n%s", out.String())
+	}
+}
+
+// signalSnare sends sig to the snare process under "ip netns exec".
+func signalSnare(t *testing.T, cmd *exec.Cmd, sig syscall.Signal) {
+	t.Helper()
+	// ip netns exec execs the command in place, so the pid is snare's.
+	if err := cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestListInterfacesInNamespace checks -D inside a namespace and -i by
+// number.
+func TestListInterfacesInNamespace(t *testing.T) {
+	p := testnet.New(t)
+	out := p.Run(t, testnet.B, snareBin, "-D")
+	var num string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "."+p.IfB+" [") {
+			num, _, _ = strings.Cut(line, ".")
+		}
+	}
+	if num == "" || !strings.Contains(out, ".lo [Up, Running, Loopback]") {
+		t.Fatalf("-D:\n%s", out)
+	}
+	cmd := p.Command(testnet.B, snareBin, "-i", num, "-c", "1", "--immediate-mode", "-nn", "udp")
+	cmd.Stdout = io.Discard
+	e := started(t, cmd)
+	sendUDP(t, p, 7001, 1)
+	if code := waitExit(t, cmd); code != 0 {
+		t.Fatalf("-i %s: exit %d: %s", num, code, e.wait(t))
+	}
+	if s := e.wait(t); !strings.Contains(s, "listening on "+p.IfB+",") {
+		t.Errorf("-i %s did not pick %s: %s", num, p.IfB, s)
+	}
+	if r := p.Command(testnet.B, snareBin, "-i", "99", "-c", "1"); true {
+		b, _ := r.CombinedOutput()
+		if !strings.Contains(string(b), "snare: Invalid adapter index") {
+			t.Errorf("-i 99: %s", b)
+		}
+	}
+}
+
+// TestLivePermission runs snare as nobody: it must fail as tcpdump does.
+func TestLivePermission(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run the command as another user")
+	}
+	needTcpdump(t)
+	dir := filepath.Dir(snareBin)
+	os.Chmod(dir, 0o755)
+	cmd := exec.Command(snareBin, "-i", "lo", "-c", "1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	var se bytes.Buffer
+	cmd.Stderr = &se
+	cmd.Stdout = io.Discard
+	err := cmd.Run()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 {
+		t.Fatalf("as nobody: %v, stderr %s", err, se.String())
+	}
+	if !strings.HasPrefix(se.String(), "snare: lo: You don't have permission to perform this capture on that device\n") {
+		t.Errorf("stderr %q", se.String())
+	}
+}

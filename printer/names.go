@@ -19,7 +19,6 @@ type Resolver interface {
 	LookupAddr(ip netip.Addr) (name string, ok bool)
 }
 
-
 func (p *Printer) resolve(a []byte) string {
 	ip, ok := netip.AddrFromSlice(a)
 	if !ok {

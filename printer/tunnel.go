@@ -1,5 +1,7 @@
 package printer
 
+import "time"
+
 // gre prints a GRE packet (tcpdump's gre_print).
 func (p *Printer) gre(b, d []byte, length int) []byte {
 	if len(d) < 2 {
@@ -524,19 +526,248 @@ func appendGeneveOpts(b, o []byte) []byte {
 var ntpModes = []string{"unspecified", "symmetric active", "symmetric passive", "Client", "Server",
 	"Broadcast", "Control Message", "Reserved"}
 
-// ntp prints an NTP packet summary.
+// ntp prints an NTP packet (tcpdump's ntp_print); -v adds the header
+// fields.
 func (p *Printer) ntp(b, d []byte, length int) []byte {
 	if len(d) < 1 {
 		return p.trunc(b, "ntp")
 	}
 	st := d[0]
+	mode := st & 7
 	b = append(b, "NTPv"...)
 	b = appendUint(b, uint64((st>>3)&7))
 	b = append(b, ", "...)
-	b = append(b, ntpModes[st&7]...)
+	b = append(b, ntpModes[mode]...)
 	b = append(b, ", length "...)
 	b = appendUint(b, uint64(length))
+	if p.opts.Verbose == 0 {
+		return b
+	}
+	b = append(b, "\n\tLeap indicator: "...)
+	li := st & 0xc0
+	switch li {
+	case 0x40:
+		b = append(b, "+1s"...)
+	case 0x80:
+		b = append(b, "-1s"...)
+	case 0xc0:
+		b = append(b, "clock unsynchronized"...)
+	}
+	b = append(b, " ("...)
+	b = appendUint(b, uint64(li))
+	b = append(b, ')')
+	invalid := func(b []byte) []byte {
+		b = append(b, " (invalid)"...)
+		if len(d) < length {
+			return p.trunc(b, "ntp")
+		}
+		return b
+	}
+	switch {
+	case mode <= 5:
+		if length < 48 {
+			return invalid(b)
+		}
+		if len(d) < 48 {
+			// tcpdump checks field by field; snare stops at once.
+			return p.trunc(b, "ntp")
+		}
+		stratum := d[1]
+		b = append(b, ", Stratum "...)
+		b = appendUint(b, uint64(stratum))
+		b = append(b, " ("...)
+		switch {
+		case stratum == 0:
+			b = append(b, "unspecified"...)
+		case stratum == 1:
+			b = append(b, "primary reference"...)
+		case stratum >= 2 && stratum <= 15:
+			b = append(b, "secondary reference"...)
+		default:
+			b = append(b, "reserved"...)
+		}
+		poll := int8(d[2])
+		b = append(b, "), poll "...)
+		b = appendInt(b, int64(poll))
+		if poll > -32 && poll < 32 {
+			if poll >= 0 {
+				b = append(b, " ("...)
+				b = appendUint(b, uint64(1)<<uint(poll))
+				b = append(b, "s)"...)
+			} else {
+				b = append(b, " (1/"...)
+				b = appendUint(b, uint64(1)<<uint(-poll))
+				b = append(b, "s)"...)
+			}
+		}
+		b = append(b, ", precision "...)
+		b = appendInt(b, int64(int8(d[3])))
+		b = append(b, "\n\tRoot Delay: "...)
+		b = appendSFix(b, d[4:8])
+		b = append(b, ", Root dispersion: "...)
+		b = appendSFix(b, d[8:12])
+		b = append(b, ", Reference-ID: "...)
+		switch stratum {
+		case 0:
+			b = append(b, "(unspec)"...)
+		case 1:
+			b = appendNameChars(b, d[12:16])
+		case 62:
+			b = p.appendAddr(b, d[12:16])
+			return append(b, " INFO_QUERY"...)
+		case 63:
+			b = p.appendAddr(b, d[12:16])
+			return append(b, " INFO_REPLY"...)
+		default:
+			b = append(b, "0x"...)
+			b = appendHexPad(b, uint64(be32(d[12:])), 8)
+		}
+		b = append(b, "\n\t  Reference Timestamp:  "...)
+		b = appendNTPTime(b, d[16:24])
+		b = append(b, "\n\t  Originator Timestamp: "...)
+		b = appendNTPTime(b, d[24:32])
+		b = append(b, "\n\t  Receive Timestamp:    "...)
+		b = appendNTPTime(b, d[32:40])
+		b = append(b, "\n\t  Transmit Timestamp:   "...)
+		b = appendNTPTime(b, d[40:48])
+		b = append(b, "\n\t    Originator - Receive Timestamp:  "...)
+		b = appendNTPDelta(b, d[24:32], d[32:40])
+		b = append(b, "\n\t    Originator - Transmit Timestamp: "...)
+		b = appendNTPDelta(b, d[24:32], d[40:48])
+		switch extra := length - 48; {
+		case extra == 4 || extra == 20 || extra == 24:
+			if len(d) < 52 {
+				return p.trunc(b, "ntp")
+			}
+			b = append(b, "\n\tKey id: "...)
+			b = appendUint(b, uint64(be32(d[48:])))
+			if extra > 4 {
+				if len(d) < 48+extra {
+					return p.trunc(b, "ntp")
+				}
+				b = append(b, "\n\tAuthentication: "...)
+				for _, c := range d[52 : 48+extra] {
+					b = appendHexByte(b, c)
+				}
+			}
+		case extra > 0:
+			b = append(b, "\n\t("...)
+			b = appendUint(b, uint64(extra))
+			b = append(b, " more bytes after the header)"...)
+		}
+	case mode == 6:
+		if length < 12 {
+			return invalid(b)
+		}
+		if len(d) < 12 {
+			return p.trunc(b, "ntp")
+		}
+		c := d[1]
+		if c&0x80 != 0 {
+			b = append(b, ", Response"...)
+		} else {
+			b = append(b, ", Request"...)
+		}
+		if c&0x40 != 0 {
+			b = append(b, ", Error"...)
+		} else {
+			b = append(b, ", OK"...)
+		}
+		if c&0x20 != 0 {
+			b = append(b, ", More"...)
+		} else {
+			b = append(b, ", Last"...)
+		}
+		b = append(b, ", OpCode="...)
+		b = appendUint(b, uint64(c&0x1f))
+		b = append(b, "\n\tSequence="...)
+		b = appendUint(b, uint64(be16(d[2:])))
+		b = append(b, ", Status="...)
+		if st := be16(d[4:]); st != 0 {
+			b = append(b, "0x"...)
+			b = appendHex(b, uint64(st))
+		} else {
+			b = append(b, '0')
+		}
+		b = append(b, ", Assoc.="...)
+		b = appendUint(b, uint64(be16(d[6:])))
+		b = append(b, ", Offset="...)
+		b = appendUint(b, uint64(be16(d[8:])))
+		count := int(be16(d[10:]))
+		b = append(b, ", Count="...)
+		b = appendUint(b, uint64(count))
+		if 12+count > length {
+			return invalid(b)
+		}
+		if count != 0 {
+			if len(d) < 12+count {
+				return p.trunc(b, "ntp")
+			}
+			b = append(b, "\n\tTO-BE-DONE: data not interpreted"...)
+		}
+	}
 	return b
+}
+
+func appendSFix(b, d []byte) []byte {
+	i := int(be16(d))
+	f := int(float64(be16(d[2:])) / 65536.0 * 1000000.0)
+	b = appendInt(b, int64(i))
+	b = append(b, '.')
+	return appendPadUint(b, uint64(f), 6, '0')
+}
+
+func appendNTPTime(b, d []byte) []byte {
+	i := be32(d)
+	f := uint32(float64(be32(d[4:])) / 4294967296.0 * 1000000000.0)
+	b = appendUint(b, uint64(i))
+	b = append(b, '.')
+	b = appendPadUint(b, uint64(f), 9, '0')
+	if i != 0 {
+		t := time.Unix(int64(i)-2208988800, 0).UTC()
+		b = append(b, " ("...)
+		b = t.AppendFormat(b, "2006-01-02T15:04:05Z")
+		b = append(b, ')')
+	}
+	return b
+}
+
+func appendNTPDelta(b, o, n []byte) []byte {
+	u, ou := be32(n), be32(o)
+	uf, ouf := be32(n[4:]), be32(o[4:])
+	if ou == 0 && ouf == 0 {
+		return appendNTPTime(b, n)
+	}
+	var i, f uint32
+	neg := false
+	switch {
+	case u > ou:
+		i, f = u-ou, uf-ouf
+		if ouf > uf {
+			i--
+		}
+	case u < ou:
+		neg = true
+		i, f = ou-u, ouf-uf
+		if uf > ouf {
+			i--
+		}
+	default:
+		if uf > ouf {
+			f = uf - ouf
+		} else {
+			neg = true
+			f = ouf - uf
+		}
+	}
+	if neg {
+		b = append(b, '-')
+	} else {
+		b = append(b, '+')
+	}
+	b = appendUint(b, uint64(i))
+	b = append(b, '.')
+	return appendPadUint(b, uint64(uint32(float64(f)/4294967296.0*1000000000.0)), 9, '0')
 }
 
 // bootp prints a BOOTP/DHCP packet summary.

@@ -212,11 +212,16 @@ func scanWord(s string, i int) token {
 		}
 		if _, err := netip.ParseAddr(run[:k]); err == nil {
 			v6Len = k
+		} else if strings.Count(run[:k], ":") >= 2 && k > max(idLen, macLen, hidPrefix(s[i:])) {
+			fail(i, "bogus IPv6 address %s", run[:k])
 		}
 	}
 	numLen := numPrefix(s[i:])
 	hidLen := hidPrefix(s[i:])
 	best := max(idLen, macLen, v6Len, numLen, hidLen)
+	if best == 0 {
+		fail(i, "syntax error: illegal character '%c'", s[i])
+	}
 	text := s[i : i+best]
 	switch {
 	case best == idLen && idLen > 0 && keywords[strings.ToLower(text)] != "":

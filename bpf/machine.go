@@ -165,6 +165,7 @@ func newMachine(p Program, fuse bool) (*Machine, error) {
 	}
 	if fuse {
 		m.fuse()
+		m.foldReturns()
 	}
 	return m, nil
 }
@@ -425,6 +426,37 @@ func (m *Machine) fuse() {
 	}
 }
 
+// foldReturns makes jumps to a "ret #k" return at once: such a target
+// is stored as ^index (negative), which the run loop checks before it
+// dispatches the next operation.
+func (m *Machine) foldReturns() {
+	prog := m.prog
+	fold := func(t *int32) {
+		if *t >= 0 && prog[*t].kind == kRetK {
+			*t = ^*t
+		}
+	}
+	for i := range prog {
+		o := &prog[i]
+		switch o.kind {
+		case kJa:
+			fold(&o.jt)
+		case kRetK, kRetA, kJaBack, kLdW, kLdH, kLdB, kLdIndW, kLdIndH, kLdIndB, kLdLen, kLdxLen,
+			kLdImm, kLdxImm, kLdMem, kLdxMem, kLdxMsh, kSt, kStx, kAddK, kSubK, kMulK, kDivK, kModK,
+			kAndK, kOrK, kXorK, kLshK, kRshK, kAddX, kSubX, kMulX, kDivX, kModX, kAndX, kOrX, kXorX,
+			kLshX, kRshX, kNeg, kTax, kTxa, kAnc, kFail:
+			// no jump targets
+		case kJeq2, kLdHJeq2, kLdBJeq2, kLdWJeq2:
+			fold(&o.jt)
+			fold(&o.jf)
+			fold(&o.t2)
+		default:
+			fold(&o.jt)
+			fold(&o.jf)
+		}
+	}
+}
+
 // Run runs the program over a packet whose captured bytes are pkt and
 // whose length on the wire was wireLen, with libpcap's semantics
 // (bpf_filter): it returns how many bytes to accept, 0 to drop. A load
@@ -452,6 +484,9 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 	back := 0
 	pc := int32(0)
 	for {
+		if pc < 0 {
+			return prog[^pc].k
+		}
 		in := &prog[pc]
 		pc++
 		switch in.kind {

@@ -7,7 +7,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/snare-pcap/snare"
@@ -47,6 +50,56 @@ type pipeline struct {
 
 	skipped int64
 	passed  int64 // packets after --skip (what -c limits and --count counts)
+
+	// events are signals for the read loop (eventStop, eventFlush), set
+	// by the signal goroutine and checked before each packet.
+	events atomic.Uint32
+}
+
+// Read loop events.
+const (
+	eventStop  = 1 << iota // SIGINT, SIGTERM, SIGHUP: stop reading, finish cleanly
+	eventFlush             // SIGUSR2: flush the -w file
+)
+
+// errInterrupted ends a read loop stopped by a signal.
+var errInterrupted = errors.New("interrupted")
+
+// onEvents acts on the events in ev.
+func (p *pipeline) onEvents(ev uint32) error {
+	p.events.And(^ev)
+	if ev&eventFlush != 0 && p.sink != nil {
+		if err := p.sink.Flush(); err != nil {
+			return err
+		}
+	}
+	if ev&eventStop != 0 {
+		return errInterrupted
+	}
+	return nil
+}
+
+// watchSignals turns SIGINT, SIGTERM and SIGHUP into eventStop and
+// SIGUSR2 into eventFlush for p, until the returned function is called.
+func watchSignals(p *pipeline) (stop func()) {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR2)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case s := <-sigs:
+				if s == syscall.SIGUSR2 {
+					p.events.Or(eventFlush)
+				} else {
+					p.events.Or(eventStop)
+				}
+			}
+		}
+	}()
+	return func() { signal.Stop(sigs); close(done) }
 }
 
 // packetPrinter prints one packet.
@@ -252,6 +305,7 @@ func readFiles(cfg *config, e *env, files []string) (err error) {
 					return err
 				}
 			}
+			defer watchSignals(p)()
 		} else if p.sink != nil && lt != firstLT {
 			src.Close()
 			return errorf("%s: new dlt does not match original", name)
@@ -262,7 +316,7 @@ func readFiles(cfg *config, e *env, files []string) (err error) {
 		}
 		err = readLoop(src, match, p)
 		src.Close()
-		if errors.Is(err, errCountReached) {
+		if errors.Is(err, errCountReached) || errors.Is(err, errInterrupted) {
 			return nil
 		}
 		if errors.Is(err, dumper.ErrFileLimit) {
@@ -279,6 +333,11 @@ func readFiles(cfg *config, e *env, files []string) (err error) {
 // readLoop runs one source to its end through match into p.
 func readLoop(src reader, match func([]byte, int) bool, p *pipeline) error {
 	for {
+		if ev := p.events.Load(); ev != 0 {
+			if err := p.onEvents(ev); err != nil {
+				return err
+			}
+		}
 		data, ci, err := src.ZeroCopyReadPacketData()
 		if err != nil {
 			if err == io.EOF {

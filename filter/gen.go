@@ -46,9 +46,9 @@ type gen struct {
 	offNl, offNlNoSnap                                 uint32
 	prevLinkType                                       uint32 // linktype before encapsulation, offsetNotSet if none
 
-	isVLAN, isPPPoES, isGeneve, isVXLAN bool
-	labelStackDepth                     int
-	vlanStackDepth                      int
+	isPPPoES        bool
+	labelStackDepth int
+	vlanStackDepth  int
 
 	// statements to run before the root (variable offsets).
 	pos int

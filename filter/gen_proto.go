@@ -445,9 +445,6 @@ func (g *gen) trHostop(mac []byte, dir string) *expr {
 
 // --- ports ---
 
-func (g *gen) portAtom(off, v uint32) *expr  { return g.cmp(orTranIPv4, off, bpf.H, v) }
-func (g *gen) portAtom6(off, v uint32) *expr { return g.cmp(orTranIPv6, off, bpf.H, v) }
-
 func (g *gen) portRangeAtom(off, v1, v2 uint32, six bool) *expr {
 	rel := orTranIPv4
 	if six {

@@ -296,7 +296,9 @@ func (p *parser) parseNID(q qual) node {
 		p.i--
 		p.syntaxError()
 	default:
-		p.i--
+		if t.kind != tEOF {
+			p.i--
+		}
 		p.syntaxError()
 	}
 	return n

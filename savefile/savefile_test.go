@@ -15,8 +15,6 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/snare-pcap/snare"
 	"github.com/snare-pcap/snare/link"
-	"github.com/snare-pcap/snare/pcapfile"
-	"github.com/snare-pcap/snare/pcapng"
 )
 
 type packet struct {
@@ -320,17 +318,16 @@ func TestLibpcapCaptures(t *testing.T) {
 }
 
 func TestZeroCopyAllocs(t *testing.T) {
-	var b bytes.Buffer
-	w, _ := NewWriter(&b, CreateOptions{LinkType: link.EN10MB})
-	writeAll(t, w, samplePackets(2000))
-	r, err := NewReader(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a := testing.AllocsPerRun(1500, func() { r.ZeroCopyReadPacketData() }); a != 0 {
-		t.Errorf("%v allocations per packet", a)
+	for _, format := range []Format{FormatPcap, FormatPcapNG} {
+		var b bytes.Buffer
+		w, _ := NewWriter(&b, CreateOptions{Format: format, LinkType: link.EN10MB})
+		writeAll(t, w, samplePackets(2000))
+		r, err := NewReader(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := testing.AllocsPerRun(1500, func() { r.ZeroCopyReadPacketData() }); a != 0 {
+			t.Errorf("%v: %v allocations per packet", format, a)
+		}
 	}
 }
-
-var _ = pcapfile.MagicMicroseconds
-var _ = pcapng.Nanosecond

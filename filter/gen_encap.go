@@ -48,6 +48,9 @@ func (g *gen) lenCmp(jmp uint16, n uint32) *expr {
 }
 
 func (g *gen) byteop(op string, idx, val uint32) *expr {
+	if val > 255 {
+		fail(g.pos, "byte argument %d greater than maximum 255", val)
+	}
 	switch op {
 	case "=":
 		return g.cmp(orLinkHdr, idx, bpf.B, val)

@@ -143,10 +143,16 @@ func (g *gen) proto(v uint32, proto, dir string) *expr {
 	case "link":
 		return g.linkType(v)
 	case "ip":
+		if v > 255 {
+			fail(g.pos, "protocol number %d greater than maximum 255", v)
+		}
 		b0 := g.linkType(ethertypeIP)
 		b1 := g.cmp(orLinkPl, 9, bpf.B, v)
 		return and(b0, b1)
 	case "ip6":
+		if v > 255 {
+			fail(g.pos, "protocol number %d greater than maximum 255", v)
+		}
 		b0 := g.linkType(ethertypeIPV6)
 		// Also accept a fragment header before the protocol's header.
 		b2 := g.cmp(orLinkPl, 6, bpf.B, ipprotoFragment)
@@ -156,6 +162,9 @@ func (g *gen) proto(v uint32, proto, dir string) *expr {
 		b1 = or(b2, b1)
 		return and(b0, b1)
 	case "iso":
+		if v > 255 {
+			fail(g.pos, "ISO protocol %d greater than maximum 255", v)
+		}
 		if g.dlt == dltCHDLC {
 			b0 := g.linkType(llcsapISONS<<8 | llcsapISONS)
 			b1 := g.cmp(orLinkPlNoSnap, 1, bpf.B, v)
@@ -165,6 +174,9 @@ func (g *gen) proto(v uint32, proto, dir string) *expr {
 		b1 := g.cmp(orLinkPlNoSnap, 0, bpf.B, v)
 		return and(b0, b1)
 	case "isis":
+		if v > 31 {
+			fail(g.pos, "IS-IS PDU type %d greater than maximum 31", v)
+		}
 		b0 := g.proto(isoISIS, "iso", "")
 		off := uint32(4)
 		if g.dlt == dltCHDLC {
@@ -632,6 +644,9 @@ func (g *gen) ncode(s string, v uint32, q qual) *expr {
 	case "gateway":
 		fail(g.pos, "'gateway' requires a name")
 	case "proto":
+		if s != "" {
+			fail(g.pos, "'proto' qualifier applied to IPv4 address")
+		}
 		return g.proto(v, proto, dir)
 	case "protochain":
 		return g.protochain(v, proto)

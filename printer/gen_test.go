@@ -283,7 +283,7 @@ func captures() map[string]struct {
 		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 101, ttl: 64, proto: 17, frag: 0x2000}, ip4A, ip4B, udpDgram(5000, 5002, make([]byte, 40), nil, false)[:24]))},
 		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 101, ttl: 64, proto: 17, frag: 3}, ip4A, ip4B, make([]byte, 32)))},
 		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 102, ttl: 64, proto: 1, badSum: true}, ip4A, ip4B, icmpMsg(8, 0, cat(u16(9), u16(1)), []byte("ping"))))},
-		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 103, ttl: 64, proto: 89, tos: 0xc0}, ip4A, ip4B, make([]byte, 24)))},
+		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 103, ttl: 64, proto: 253, tos: 0xc0}, ip4A, ip4B, make([]byte, 24)))},
 		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 104, ttl: 64, proto: 4}, ip4A, ip4B, udp4(ip4B, ip4A, 7, 9, []byte("ipip"))))},
 		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 105, ttl: 64, proto: 17}, ip4A, ip4B, udpDgram(5000, 5001, make([]byte, 64), nil, false))), snap: 30},
 		c{data: eth(macB, macA, 0x0800, []byte{0x45, 0, 0, 10, 0, 0})},

@@ -317,7 +317,7 @@ func (p *Printer) icmp6(b, d []byte, length int, ip *ipInfo) []byte {
 			}
 		default:
 			if p.opts.Verbose <= 1 {
-				return appendHexASCII(b, d[:min(len(d), length)], "\n\t")
+				return appendHexIndent(b, d[:min(len(d), length)], "\n\t")
 			}
 		}
 	case 2:
@@ -470,7 +470,7 @@ func (p *Printer) icmp6(b, d []byte, length int, ip *ipInfo) []byte {
 		b = append(b, ", length "...)
 		b = appendUint(b, uint64(length))
 		if p.opts.Verbose <= 1 {
-			b = appendHexASCII(b, d[:min(len(d), length)], "\n\t")
+			b = appendHexIndent(b, d[:min(len(d), length)], "\n\t")
 		}
 		return b
 	}
@@ -551,10 +551,10 @@ func (p *Printer) icmp6Opts(b, d []byte, off, length int) ([]byte, bool) {
 				b = appendLifetime(b, be32(o[8:]))
 			}
 		default:
-			b = appendHexASCII(b, o[2:], "\n\t    ")
+			b = appendHexIndent(b, o[2:], "\n\t    ")
 		}
 		if p.opts.Verbose > 1 {
-			b = appendHexASCII(b, o[2:], "\n\t  ")
+			b = appendHexIndent(b, o[2:], "\n\t    ")
 		}
 		off += l
 	}

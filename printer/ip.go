@@ -74,7 +74,7 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 		return appendUint(b, uint64(hlen))
 	}
 	if len(d) < 20 {
-		return p.trunc(b, "ip")
+		return appendTrunc(b, "ip")
 	}
 	tot := int(be16(d[2:]))
 	if length < tot {

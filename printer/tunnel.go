@@ -374,7 +374,7 @@ func (p *Printer) ppp(b, d []byte, length int) []byte {
 		b = appendHexPad(b, uint64(proto), 4)
 		b = append(b, ") "...)
 	}
-	return appendHexASCII(b, d[:min(len(d), max(length, 0))], "\n\t")
+	return appendHexIndent(b, d[:min(len(d), max(length, 0))], "\n\t")
 }
 
 // vxlan prints a VXLAN header and the Ethernet frame inside.
@@ -460,7 +460,7 @@ func (p *Printer) geneve(b, d []byte, length int) []byte {
 	if optLen > 0 {
 		b = append(b, ", options ["...)
 		if p.opts.Verbose > 0 {
-			b = appendGeneveOpts(b, d[8:8+optLen])
+			b = appendGeneveOpts(b, d[8:8+optLen], p.opts.Verbose)
 		} else {
 			b = appendUint(b, uint64(optLen))
 			b = append(b, " bytes"...)
@@ -488,7 +488,11 @@ func (p *Printer) geneve(b, d []byte, length int) []byte {
 	return appendHex(b, uint64(proto))
 }
 
-func appendGeneveOpts(b, o []byte) []byte {
+var geneveClasses = map[uint16]string{0x0100: "Linux", 0x0101: "Open vSwitch",
+	0x0102: "Open Virtual Networking (OVN)", 0x0103: "In-band Network Telemetry (INT)",
+	0x0104: "VMware"}
+
+func appendGeneveOpts(b, o []byte, verbose int) []byte {
 	for i := 0; i+4 <= len(o); {
 		class := be16(o[i:])
 		typ := o[i+2]
@@ -497,8 +501,8 @@ func appendGeneveOpts(b, o []byte) []byte {
 			b = append(b, ", "...)
 		}
 		b = append(b, "class "...)
-		if class == 0x0100 || class == 0 {
-			b = append(b, "Standard"...)
+		if n, ok := geneveClasses[class]; ok {
+			b = append(b, n...)
 		} else {
 			b = append(b, "Unknown"...)
 		}
@@ -511,7 +515,7 @@ func appendGeneveOpts(b, o []byte) []byte {
 		}
 		b = append(b, " len "...)
 		b = appendUint(b, uint64(olen+4))
-		if olen > 0 && i+4+olen <= len(o) {
+		if verbose > 1 && olen > 0 && i+4+olen <= len(o) {
 			b = append(b, " data"...)
 			for k := 0; k < olen; k += 4 {
 				b = append(b, ' ')

@@ -158,7 +158,10 @@ func (p *Printer) syslog(b, d []byte, length int) []byte {
 			b = append(b, c)
 		}
 		if len(d) < length {
-			b = p.trunc(b, "syslog")
+			return p.trunc(b, "syslog")
+		}
+		if p.opts.Verbose > 1 {
+			b = appendHexIndent(b, d[:length], "\n\t")
 		}
 		return b
 	}

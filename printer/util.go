@@ -126,9 +126,14 @@ func isGraph(c byte) bool { return c > 0x20 && c < 0x7f }
 
 // appendHexDump appends tcpdump's hex_print: "\n\t0x0000: " and 16 bytes
 // per line in groups of two.
-func appendHexDump(b, d []byte) []byte {
+func appendHexDump(b, d []byte) []byte { return appendHexIndent(b, d, "\n\t") }
+
+// appendHexIndent is hex_print with another line prefix (tcpdump's
+// print_unknown_data).
+func appendHexIndent(b, d []byte, indent string) []byte {
 	for off := 0; off < len(d); off += 16 {
-		b = append(b, "\n\t0x"...)
+		b = append(b, indent...)
+		b = append(b, "0x"...)
 		b = appendHexPad(b, uint64(off), 4)
 		b = append(b, ": "...)
 		end := off + 16

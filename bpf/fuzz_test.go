@@ -2,6 +2,7 @@ package bpf
 
 import (
 	"encoding/binary"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -37,6 +38,10 @@ func FuzzMachine(f *testing.F) {
 	f.Add(programBytes(Program{{Op: LD | W | ABS, K: ancBase + AncAluXorX}, {Op: RET | A}}), pkt, uint16(1))
 	f.Add(programBytes(Program{{Op: LD | IMM, K: 1}, {Op: JMP | JA, K: 1}, {Op: RET | A}, {Op: JMP | JA, K: 0xfffffffd}, {Op: RET | K}}), []byte{}, uint16(0))
 	f.Add([]byte{0x06, 0, 0, 0, 0xff, 0xff, 0, 0}, []byte{1, 2, 3}, uint16(3))
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, pk := range patternPackets(r, 8) {
+		f.Add(programBytes(patternProgram(r)), pk.data, uint16(pk.wireLen))
+	}
 	f.Fuzz(func(t *testing.T, prog, pkt []byte, wire uint16) {
 		p := programFromBytes(prog)
 		kerr := p.Validate()
@@ -52,7 +57,18 @@ func FuzzMachine(f *testing.F) {
 			return
 		}
 		got := m.Run(pkt, int(wire))
-		m.RunAux(pkt, int(wire), &Aux{VLANPresent: true, Random: func() uint32 { return 4 }})
+		aux := &Aux{VLANPresent: true, Random: func() uint32 { return 4 }}
+		gotAux := m.RunAux(pkt, int(wire), aux)
+		plain, err := newMachine(p, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := plain.Run(pkt, int(wire)); got != want {
+			t.Fatalf("fused machine %d, plain %d\n%s", got, want, p.Disassemble())
+		}
+		if want := plain.RunAux(pkt, int(wire), aux); gotAux != want {
+			t.Fatalf("RunAux: fused machine %d, plain %d\n%s", gotAux, want, p.Disassemble())
+		}
 		if vm := xnetVM(p); vm != nil && kerr == nil {
 			want, err := vm.Run(pkt)
 			if err == nil && m.Run(pkt, len(pkt)) != uint32(want) {

@@ -49,15 +49,15 @@ type Handle struct {
 	users    int  // goroutines inside a call that uses src
 	released bool // src.Close has been called
 
-	micro     bool // truncate timestamps to microseconds (set at activation)
 	closed    atomic.Bool
 	breakLoop atomic.Bool
 	captured  atomic.Uint64
 	filt      atomic.Pointer[handleFilter]
 
-	readMu sync.Mutex // serializes readers; guards buf, pos, n
-	buf    []Packet
-	pos, n int
+	readMu    sync.Mutex // serializes readers; guards buf, pos, n, ncaptured
+	buf       []Packet
+	pos, n    int
+	ncaptured uint64 // published to captured by publish
 }
 
 // handleFilter is the installed filter and where it runs.
@@ -256,7 +256,6 @@ func (h *Handle) Activate() error {
 		return err
 	}
 	h.active = true
-	h.micro = h.opts.TimestampPrecision == Microsecond
 	h.buf = make([]Packet, batchSize)
 	return nil
 }
@@ -493,7 +492,10 @@ func (h *Handle) next() (*Packet, error) {
 		if h.closed.Load() {
 			return nil, ErrClosed
 		}
-		if h.breakLoop.Swap(false) {
+		// A plain load first: an atomic swap per packet costs more than
+		// the rest of the read path.
+		if h.breakLoop.Load() && h.breakLoop.Swap(false) {
+			h.publish()
 			return nil, ErrBreak
 		}
 		if h.pos < h.n {
@@ -509,15 +511,16 @@ func (h *Handle) next() (*Packet, error) {
 					p.Info.CaptureLength = int(snap)
 				}
 			}
-			if h.micro {
-				p.Info.Timestamp = p.Info.Timestamp.Truncate(time.Microsecond)
+			h.ncaptured++
+			if h.ncaptured&1023 == 0 {
+				h.publish()
 			}
-			h.captured.Add(1)
 			return p, nil
 		}
 		n, err := h.src.ReadPackets(h.buf)
 		h.pos, h.n = 0, n
 		if err != nil && n == 0 {
+			h.publish()
 			if errors.Is(err, ErrBreak) {
 				continue // woken: the loop top says why (or it was stale)
 			}
@@ -528,6 +531,10 @@ func (h *Handle) next() (*Packet, error) {
 		}
 	}
 }
+
+// publish makes the reader's packet count visible to Stats. The reader
+// calls it every 1024 packets and whenever it stops or waits.
+func (h *Handle) publish() { h.captured.Store(h.ncaptured) }
 
 // readOne returns the next packet, taking the reader lock.
 func (h *Handle) readOne() (*Packet, error) {
@@ -593,6 +600,7 @@ func (h *Handle) Loop(count int, fn Handler) error {
 	defer h.leave()
 	h.readMu.Lock()
 	defer h.readMu.Unlock()
+	defer h.publish()
 	for n := 0; count <= 0 || n < count; n++ {
 		p, err := h.next()
 		if err != nil {
@@ -623,6 +631,7 @@ func (h *Handle) Dispatch(count int, fn Handler) (int, error) {
 	defer h.leave()
 	h.readMu.Lock()
 	defer h.readMu.Unlock()
+	defer h.publish()
 	done := 0
 	pender, _ := h.src.(Pender)
 	for count <= 0 || done < count {
@@ -658,6 +667,7 @@ func (h *Handle) Packets() iter.Seq2[Packet, error] {
 		defer h.leave()
 		h.readMu.Lock()
 		defer h.readMu.Unlock()
+		defer h.publish()
 		for {
 			p, err := h.next()
 			if err != nil {

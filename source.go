@@ -36,6 +36,8 @@ type Source interface {
 
 	// Activate opens the device with the options. It returns errors that
 	// wrap ErrNoSuchDevice, ErrPermission, ErrNotUp, ErrNotSupported...
+	// The source delivers timestamps at opts.TimestampPrecision
+	// (truncated to microseconds for Microsecond).
 	Activate(opts Options) error
 
 	// LinkType is the link-layer header type of delivered packets.
@@ -130,7 +132,8 @@ type Stats struct {
 	IfDropped uint64
 	// Captured counts packets the handle delivered to the caller (after
 	// any userland filter): tcpdump's "packets captured" when every packet
-	// is consumed.
+	// is consumed. While another goroutine is reading it may lag by up to
+	// 1023 packets; it is exact once the reader returns or waits.
 	Captured uint64
 }
 

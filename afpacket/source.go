@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unsafe"
 
@@ -47,7 +48,10 @@ type src struct {
 	device string
 	any    bool
 
-	fd, efd int
+	fd      int
+	file    *os.File        // fd, registered with Go's network poller
+	rc      syscall.RawConn // file's raw connection: waits without a blocked thread
+	woken   atomic.Bool     // Wake was called
 	ring    []byte
 	blkSize int
 	nBlocks int
@@ -57,6 +61,7 @@ type src struct {
 	cooked  bool
 
 	snaplen  int
+	tsDiv    uint32        // 1000 truncates timestamps to microseconds, 1 keeps nanoseconds
 	linkType atomic.Uint32 // link.Type delivered
 	types    []link.Type
 	timeout  int // poll timeout in ms (-1: forever, 0: non-blocking)
@@ -89,7 +94,7 @@ type srcFilter struct {
 }
 
 func newSource(device string) *src {
-	s := &src{device: device, any: device == "any", fd: -1, efd: -1}
+	s := &src{device: device, any: device == "any", fd: -1}
 	s.dir.Store(uint32(snare.DirectionInOut))
 	return s
 }
@@ -211,12 +216,23 @@ func (s *src) Activate(o snare.Options) (err error) {
 			return err
 		}
 	}
-	s.efd, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
-	if err != nil {
-		return s.sysErr("eventfd", err)
+	// Waiting goes through Go's network poller (epoll): a reader waiting
+	// for a block parks its goroutine instead of blocking a thread in
+	// poll(2), which keeps the runtime's monitor thread from spinning.
+	// Wake interrupts the wait with a read deadline in the past.
+	if err := unix.SetNonblock(s.fd, true); err != nil {
+		return s.sysErr("O_NONBLOCK", err)
+	}
+	s.file = os.NewFile(uintptr(s.fd), "packet socket "+s.device)
+	if s.rc, err = s.file.SyscallConn(); err != nil {
+		return s.sysErr("SyscallConn", err)
 	}
 	s.dir.Store(uint32(o.Direction))
 	s.nonblock.Store(o.NonBlocking)
+	s.tsDiv = 1000
+	if o.TimestampPrecision == snare.Nanosecond {
+		s.tsDiv = 1
+	}
 	switch {
 	case o.Timeout > 0:
 		s.timeout = int((o.Timeout + time.Millisecond - 1) / time.Millisecond)
@@ -260,6 +276,12 @@ func (s *src) setupRing(o snare.Options, reserve int) error {
 	bufSize := o.BufferSize
 	if bufSize <= 0 {
 		bufSize = defaultBufferSize
+	}
+	// Larger blocks mean fewer wake-ups (each costs context switches, and
+	// Go's scheduler adds some): aim at eight blocks per ring, at most
+	// 1 MiB each, never smaller than one maximum-size frame.
+	for blk < 1<<20 && blk*2*8 <= bufSize {
+		blk <<= 1
 	}
 	n := bufSize / blk
 	if n < 2 {
@@ -400,11 +422,11 @@ func (s *src) Fd() int { return s.fd }
 func (s *src) Wake() {
 	s.wakeMu.Lock()
 	defer s.wakeMu.Unlock()
-	if s.closed || s.efd < 0 {
+	if s.closed || s.file == nil {
 		return
 	}
-	var one = [8]byte{1}
-	unix.Write(s.efd, one[:])
+	s.woken.Store(true)
+	s.file.SetReadDeadline(time.Unix(1, 0))
 }
 
 // Close unmaps the ring and closes the descriptors.
@@ -421,14 +443,14 @@ func (s *src) release() {
 		unix.Munmap(s.ring)
 		s.ring = nil
 	}
-	if s.fd >= 0 {
+	s.wakeMu.Lock()
+	if s.file != nil {
+		s.file.Close() // closes fd
+		s.file = nil
+		s.fd = -1
+	} else if s.fd >= 0 {
 		unix.Close(s.fd)
 		s.fd = -1
-	}
-	s.wakeMu.Lock()
-	if s.efd >= 0 {
-		unix.Close(s.efd)
-		s.efd = -1
 	}
 	s.wakeMu.Unlock()
 	if s.nl != nil {
@@ -535,54 +557,56 @@ func (s *src) Pending() bool {
 	return atomic.LoadUint32(s.word(i, bdStatus))&tpStatusUser != 0
 }
 
-// wait polls the socket and the wake-up eventfd.
+// wait waits for the current block through the network poller, until
+// the timeout's deadline or a Wake.
 func (s *src) wait(deadline *time.Time) error {
-	timeout := s.timeout
 	if s.nonblock.Load() {
-		timeout = 0
-	} else if timeout > 0 {
-		now := time.Now()
+		return snare.ErrTimeout
+	}
+	var d time.Time
+	if s.timeout > 0 {
 		if deadline.IsZero() {
-			*deadline = now.Add(time.Duration(timeout) * time.Millisecond)
+			*deadline = time.Now().Add(time.Duration(s.timeout) * time.Millisecond)
 		}
-		left := deadline.Sub(now)
-		if left <= 0 {
-			return snare.ErrTimeout
-		}
-		timeout = int((left + time.Millisecond - 1) / time.Millisecond)
+		d = *deadline
 	}
-	fds := [2]unix.PollFd{{Fd: int32(s.fd), Events: unix.POLLIN}, {Fd: int32(s.efd), Events: unix.POLLIN}}
-	n, err := unix.Poll(fds[:], timeout)
-	if err != nil {
-		if errors.Is(err, unix.EINTR) {
-			return nil
-		}
-		return s.errorf(nil, "poll: %v", err)
-	}
-	if fds[1].Revents != 0 {
-		var b [8]byte
-		unix.Read(s.efd, b[:])
+	// Set the deadline before looking at the wake flag: a Wake after this
+	// point moves the deadline into the past, one before it is seen here.
+	s.file.SetReadDeadline(d)
+	if s.woken.Swap(false) {
 		return snare.ErrBreak
 	}
-	if n == 0 {
-		if timeout == 0 || s.timeout > 0 {
+	var sockErr unix.Errno
+	err := s.rc.Read(func(uintptr) bool {
+		if atomic.LoadUint32(s.word(s.cur, bdStatus))&tpStatusUser != 0 {
+			return true
+		}
+		if e, err := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ERROR); err == nil && e != 0 {
+			sockErr = unix.Errno(e)
+			return true
+		}
+		return false
+	})
+	switch {
+	case err == nil:
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		if s.woken.Swap(false) {
+			return snare.ErrBreak
+		}
+		if s.timeout > 0 && !time.Now().Before(*deadline) {
 			return snare.ErrTimeout
 		}
-		return nil
+		return nil // a stale wake-up deadline: look again
+	case errors.Is(err, os.ErrClosed):
+		return snare.ErrClosed
+	default:
+		return s.errorf(nil, "waiting for packets: %v", err)
 	}
-	if re := fds[0].Revents; re&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0 {
-		if re&unix.POLLNVAL != 0 {
-			return snare.ErrClosed
-		}
-		if errno, err := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ERROR); err == nil && errno != 0 {
-			if unix.Errno(errno) == unix.ENETDOWN {
-				return s.errorf(snare.ErrNotUp, "the interface went down")
-			}
-			return s.errorf(nil, "socket error: %v", unix.Errno(errno))
-		}
-		if re&unix.POLLHUP != 0 {
-			return s.errorf(snare.ErrNotUp, "the interface disappeared")
-		}
+	if sockErr == unix.ENETDOWN {
+		return s.errorf(snare.ErrNotUp, "the interface went down")
+	}
+	if sockErr != 0 {
+		return s.errorf(nil, "socket error: %v", sockErr)
 	}
 	return nil
 }
@@ -690,7 +714,7 @@ func (s *src) fill(pkts []snare.Packet) (int, error) {
 			d = snare.DirectionOut
 		}
 		pkts[n] = snare.Packet{Data: data, Info: snare.CaptureInfo{
-			Timestamp:      time.Unix(int64(h.Sec), int64(h.Nsec)),
+			Timestamp:      time.Unix(int64(h.Sec), int64(h.Nsec-h.Nsec%s.tsDiv)),
 			CaptureLength:  caplen,
 			Length:         wirelen,
 			InterfaceIndex: int(sll.Ifindex),

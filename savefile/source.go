@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/snare-pcap/snare"
 	"github.com/snare-pcap/snare/bpf"
@@ -30,10 +31,11 @@ func (module) Create(device string) (snare.Source, error) {
 
 // fileSource adapts a Reader to snare.Source.
 type fileSource struct {
-	path string
-	r    Reader
-	lt   link.Type
-	wake atomic.Bool
+	path  string
+	r     Reader
+	lt    link.Type
+	wake  atomic.Bool
+	micro bool // truncate timestamps to microseconds
 }
 
 func (s *fileSource) TimestampTypes() []snare.TimestampType { return nil }
@@ -45,6 +47,7 @@ func (s *fileSource) Activate(o snare.Options) error {
 	}
 	s.r = r
 	s.lt = r.LinkType()
+	s.micro = o.TimestampPrecision == snare.Microsecond
 	return nil
 }
 
@@ -83,6 +86,9 @@ func (s *fileSource) ReadPackets(pkts []snare.Packet) (int, error) {
 	data, ci, err := s.r.ZeroCopyReadPacketData()
 	if err != nil {
 		return 0, err
+	}
+	if s.micro {
+		ci.Timestamp = ci.Timestamp.Truncate(time.Microsecond)
 	}
 	pkts[0] = snare.Packet{Data: data, Info: ci}
 	return 1, nil

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# live.sh - live capture: snare against tcpdump on a private veth pair (root).
+#
+# Modelled on ../shared/bench/live_baseline.sh (README step 6). Creates two
+# namespaces snbenchA/snbenchB joined by a veth pair (198.18.0.1/30 and
+# 198.18.0.2/30, IPv6 off, no other interface or route, so nothing leaves),
+# sends with trafgen (or tcpreplay) in A at full rate, bounded by count and
+# `timeout`, and captures on vethB in B, one capture program after the
+# other on the same traffic:
+#
+#   tcpdump   tcpdump -i vethB -Q in -n -B 4096 -w /dev/null
+#   snare     /tmp/bench/snare -i vethB -Q in -n -B 4096 -w /dev/null   (the CLI)
+#   livecap   /tmp/bench/livecap -i vethB -Q in -B 4096 -w /dev/null    (the library alone)
+#   fanout2   livecap with a 2-socket PACKET_FANOUT hash group
+#   tcpdumpP / snareP: the same, printing (-nn, text to /dev/null)
+#
+# For each it reports packets received/dropped/captured (the programs' own
+# statistics lines) and the capture process's CPU time (user+system from
+# /proc/PID/stat, read just before SIGINT) per million packets sent.
+#
+#   ./bench/live.sh                        # t60 and t1514, all capturers
+#   SCENARIOS="t60" CAPTURERS="tcpdump livecap" REPEAT=3 ./bench/live.sh
+#   N60=2000000 N1514=1000000 ./bench/live.sh
+# Namespaces are deleted on exit, always.
+set -euo pipefail
+[ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+W=${BENCH_DIR:-/tmp/bench}
+NSA=snbenchA NSB=snbenchB
+N60=${N60:-2000000}
+N1514=${N1514:-1000000}
+GENMAX=${GENMAX:-120}
+REPEAT=${REPEAT:-1}
+SCENARIOS=${SCENARIOS:-"t60 t1514"}
+CAPTURERS=${CAPTURERS:-"tcpdump snare livecap fanout2 tcpdumpP snareP"}
+BUF=${BUF:-4096}
+export PATH=$PATH:/usr/local/go/bin
+mkdir -p "$W"
+
+CAP_PID=
+cleanup() {
+  if [ -n "$CAP_PID" ] && kill -0 "$CAP_PID" 2>/dev/null; then kill -INT "$CAP_PID" 2>/dev/null || true; wait "$CAP_PID" 2>/dev/null || true; fi
+  ip netns del "$NSA" 2>/dev/null || true
+  ip netns del "$NSB" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# ---- build -------------------------------------------------------------------
+(cd "$ROOT" && go build -o "$W/livecap" ./bench/livecap)
+HAVE_CLI=0
+if (cd "$ROOT" && go build -o "$W/snare" ./cmd/snare) 2>/dev/null; then HAVE_CLI=1; fi
+
+# ---- namespaces ---------------------------------------------------------------
+for ns in "$NSA" "$NSB"; do
+  if ip netns list | grep -qw "$ns"; then echo "namespace $ns already exists; delete it first" >&2; trap - EXIT; exit 1; fi
+done
+ip netns add "$NSA"
+ip netns add "$NSB"
+for ns in "$NSA" "$NSB"; do
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=0
+done
+ip link add vethA netns "$NSA" type veth peer name vethB netns "$NSB"
+ip -n "$NSA" addr add 198.18.0.1/30 dev vethA
+ip -n "$NSB" addr add 198.18.0.2/30 dev vethB
+for ns in "$NSA" "$NSB"; do ip -n "$ns" link set lo up; done
+ip -n "$NSA" link set vethA up
+ip -n "$NSB" link set vethB up
+MACA=$(ip netns exec "$NSA" cat /sys/class/net/vethA/address)
+MACB=$(ip netns exec "$NSB" cat /sys/class/net/vethB/address)
+# Varying source ports so that a fanout hash spreads the flows.
+cat > "$W/sn_udp60.trafgen" <<EOF
+{ eth(da=$MACB, sa=$MACA, type=0x0800), ipv4(sa=198.18.0.1, da=198.18.0.2, ttl=64, df), udp(sp=drnd(), dp=9), fill(0x00, 18) }
+EOF
+cat > "$W/sn_udp1514.trafgen" <<EOF
+{ eth(da=$MACB, sa=$MACA, type=0x0800), ipv4(sa=198.18.0.1, da=198.18.0.2, ttl=64, df), udp(sp=drnd(), dp=9), fill(0x00, 1472) }
+EOF
+
+cmdline() { # capturer name -> command line
+  case $1 in
+    tcpdump)  echo "tcpdump -i vethB -Q in -n -B $BUF -w /dev/null" ;;
+    snare)    echo "$W/snare -i vethB -Q in -n -B $BUF -w /dev/null" ;;
+    livecap)  echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null ${LIVECAP_ARGS:-}" ;;
+    fanout2)  echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null -fanout 2" ;;
+    tcpdumpP) echo "tcpdump -i vethB -Q in -nn -B $BUF" ;;
+    snareP)   echo "$W/snare -i vethB -Q in -nn -B $BUF" ;;
+  esac
+}
+
+# CPU ticks (user+system) of the capture program: the child that
+# `timeout` (exec'd by ip netns exec as CAP_PID) forked.
+cpu_ticks() {
+  local kid
+  kid=$(cat "/proc/$1/task/$1/children" 2>/dev/null | awk '{ print $1 }')
+  [ -n "$kid" ] || { echo 0; return; }
+  awk '{ print $14 + $15 }' "/proc/$kid/stat" 2>/dev/null || echo 0
+}
+TCK=$(getconf CLK_TCK)
+
+printf '\n| scenario | capture | sent | gen pps | received by filter | dropped by kernel | captured | CPU s | CPU s / Mpkt |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
+
+run_one() { # scenario capturer
+  local sc=$1 capn=$2 capture gen n log
+  capture=$(cmdline "$capn")
+  case $capn in snare*) [ "$HAVE_CLI" = 1 ] || { echo "| $sc | $capn | (cmd/snare does not build) |"; return; } ;; esac
+  case $sc in
+    t60)   n=$N60;   gen=(trafgen --dev vethA --conf "$W/sn_udp60.trafgen" -n "$N60" --cpus 1 --no-sock-mem) ;;
+    t1514) n=$N1514; gen=(trafgen --dev vethA --conf "$W/sn_udp1514.trafgen" -n "$N1514" --cpus 1 --no-sock-mem) ;;
+    r1m)   n=1000000; gen=(tcpreplay --topspeed -i vethA "$W/c1m.pcap") ;;
+  esac
+  log=$W/snlive_${sc}_$capn
+  # shellcheck disable=SC2086
+  ip netns exec "$NSB" timeout -s INT $((GENMAX + 30)) $capture > /dev/null 2> "$log.cap" &
+  CAP_PID=$!
+  for _ in $(seq 100); do grep -q 'listening on' "$log.cap" && break; sleep 0.1; done
+  sleep 0.5
+  local c0 t0 t1
+  c0=$(cpu_ticks "$CAP_PID")
+  t0=${EPOCHREALTIME/[.,]/}
+  ip netns exec "$NSA" timeout -s INT "$GENMAX" "${gen[@]}" > "$log.gen" 2>&1 || echo "(generator exit $?)" >> "$log.gen"
+  t1=${EPOCHREALTIME/[.,]/}
+  sleep 2
+  local c1
+  c1=$(cpu_ticks "$CAP_PID")
+  kill -INT "$CAP_PID" 2>/dev/null || true
+  wait "$CAP_PID" 2>/dev/null || true
+  CAP_PID=
+  local sent recv kdrop capt cpu
+  case $sc in
+    t*) sent=$(tr -d '\r' < "$log.gen" | awk '/packets outgoing/ { s += $1 } END { print s + 0 }') ;;
+    r*) sent=$(tr -d '\r' < "$log.gen" | awk '/Successful packets:/ { print $NF; exit }') ;;
+  esac
+  [ -n "$sent" ] && [ "$sent" != 0 ] || sent=$n
+  recv=$(awk '/packets? received by filter/ { v = $1 } END { print (v == "" ? "?" : v) }' "$log.cap")
+  kdrop=$(awk '/packets? dropped by kernel/ { v = $1 } END { print (v == "" ? "?" : v) }' "$log.cap")
+  capt=$(awk '/packets? captured/ { v = $1 } END { print (v == "" ? "?" : v) }' "$log.cap")
+  cpu=$(awk -v a="$c0" -v b="$c1" -v t="$TCK" 'BEGIN { printf "%.2f", (b - a) / t }')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$sc" "$capn" "$sent" \
+    "$(awk -v n="$sent" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / ((b - a) / 1e6) }')" \
+    "$recv" "$kdrop" "$capt" "$cpu" "$(awk -v c="$cpu" -v n="$sent" 'BEGIN { printf "%.3f", c / (n / 1e6) }')"
+}
+
+for rep in $(seq "$REPEAT"); do
+  for sc in $SCENARIOS; do
+    for capn in $CAPTURERS; do
+      run_one "$sc" "$capn"
+    done
+  done
+done
+echo
+echo "logs: $W/snlive_*; namespaces $NSA/$NSB are deleted on exit"

@@ -774,7 +774,8 @@ func appendNTPDelta(b, o, n []byte) []byte {
 	return appendPadUint(b, uint64(uint32(float64(f)/4294967296.0*1000000000.0)), 9, '0')
 }
 
-// bootp prints a BOOTP/DHCP packet summary.
+// bootp prints a BOOTP/DHCP packet (tcpdump's bootp_print); -v adds the
+// fixed fields and the RFC 1048 options.
 func (p *Printer) bootp(b, d []byte, length int) []byte {
 	if len(d) < 1 {
 		return p.trunc(b, "bootp")
@@ -794,18 +795,232 @@ func (p *Printer) bootp(b, d []byte, length int) []byte {
 	if len(d) < 3 {
 		return p.trunc(b, "bootp")
 	}
-	if d[1] == 1 && op == 1 {
-		if len(d) < 3 {
+	if d[1] == 1 && d[2] == 6 && op == 1 {
+		if len(d) < 34 {
 			return p.trunc(b, "bootp")
 		}
-		if d[2] == 6 {
-			if len(d) < 34 {
-				return p.trunc(b, "bootp")
-			}
-			b = append(b, " from "...)
-			b = appendMAC(b, d[28:34])
-		}
+		b = append(b, " from "...)
+		b = appendMAC(b, d[28:34])
 	}
 	b = append(b, ", length "...)
-	return appendUint(b, uint64(length))
+	b = appendUint(b, uint64(length))
+	if p.opts.Verbose == 0 {
+		return b
+	}
+	if len(d) < 236 {
+		return p.trunc(b, "bootp")
+	}
+	b = append(b, ", xid 0x"...)
+	b = appendHex(b, uint64(be32(d[4:])))
+	if d[3] != 0 {
+		b = append(b, ", hops "...)
+		b = appendUint(b, uint64(d[3]))
+	}
+	if s := be16(d[8:]); s != 0 {
+		b = append(b, ", secs "...)
+		b = appendUint(b, uint64(s))
+	}
+	flags := be16(d[10:])
+	b = append(b, ", Flags ["...)
+	if flags&0x8000 != 0 {
+		b = append(b, "Broadcast"...)
+	} else {
+		b = append(b, "none"...)
+	}
+	b = append(b, ']')
+	if p.opts.Verbose > 1 {
+		b = append(b, " (0x"...)
+		b = appendHexPad(b, uint64(flags), 4)
+		b = append(b, ')')
+	}
+	for _, f := range [...]struct {
+		off  int
+		name string
+	}{{12, "Client-IP"}, {16, "Your-IP"}, {20, "Server-IP"}, {24, "Gateway-IP"}} {
+		if be32(d[f.off:]) != 0 {
+			b = append(b, "\n\t  "...)
+			b = append(b, f.name...)
+			b = append(b, ' ')
+			b = p.appendAddr(b, d[f.off:f.off+4])
+		}
+	}
+	if d[1] == 1 && d[2] == 6 {
+		b = append(b, "\n\t  Client-Ethernet-Address "...)
+		b = appendMAC(b, d[28:34])
+	}
+	for _, f := range [...]struct {
+		off, n int
+		name   string
+	}{{44, 64, "sname"}, {108, 128, "file"}} {
+		if d[f.off] != 0 {
+			b = append(b, "\n\t  "...)
+			b = append(b, f.name...)
+			b = append(b, " \""...)
+			z := d[f.off : f.off+f.n]
+			for i, c := range z {
+				if c == 0 {
+					z = z[:i]
+					break
+				}
+			}
+			b = appendNameChars(b, z)
+			b = append(b, '"')
+		}
+	}
+	if len(d) < 240 {
+		return p.trunc(b, "bootp")
+	}
+	if be32(d[236:]) != 0x63825363 {
+		if v := be32(d[236:]); v != 0 {
+			b = append(b, "\n\t  Vend-#0x"...)
+			b = appendHex(b, uint64(v))
+		}
+		return b
+	}
+	return p.rfc1048(b, d[236:])
+}
+
+var dhcpMsgTypes = []string{"", "Discover", "Offer", "Request", "Decline", "ACK", "NACK", "Release", "Inform"}
+
+// dhcpTags maps an option to tcpdump's format letter and name.
+var dhcpTags = map[byte]string{1: "iSubnet-Mask", 2: "LTime-Zone", 3: "iDefault-Gateway",
+	4: "iTime-Server", 5: "iIEN-Name-Server", 6: "iDomain-Name-Server", 7: "iLOG", 8: "iCS",
+	9: "iLPR-Server", 10: "iIM", 11: "iRL", 12: "aHostname", 13: "sBS", 14: "aDump-file",
+	15: "aDomain-Name", 16: "iSS", 17: "aRP", 18: "aEP", 19: "BIPF", 20: "BSRT", 21: "pPF",
+	22: "sMDGS", 23: "bTTL", 26: "sMTU", 28: "iBR", 31: "BRD", 42: "iNTP", 43: "bVendor-Option",
+	44: "iNetbios-Name-Server", 47: "aNetbios-Scope", 50: "iRequested-IP", 51: "lLease-Time",
+	53: "bDHCP-Message", 54: "iServer-ID", 55: "bParameter-Request", 56: "aMSG", 57: "sMSZ",
+	58: "lRN", 59: "lRB", 60: "aVendor-Class", 61: "xClient-ID", 66: "aTFTP", 67: "aBF"}
+
+func (p *Printer) rfc1048(b, d []byte) []byte {
+	b = append(b, "\n\t  Vendor-rfc1048 Extensions\n\t    Magic Cookie 0x"...)
+	b = appendHexPad(b, uint64(be32(d)), 8)
+	i := 4
+	for i < len(d) {
+		tag := d[i]
+		i++
+		if tag == 0 && p.opts.Verbose < 3 {
+			continue
+		}
+		if tag == 255 && p.opts.Verbose < 3 {
+			return b
+		}
+		name, ok := dhcpTags[tag]
+		if !ok {
+			name = "?Unknown"
+		}
+		c := name[0]
+		name = name[1:]
+		l := 0
+		if tag != 0 && tag != 255 {
+			if i >= len(d) {
+				return p.trunc(b, "bootp")
+			}
+			l = int(d[i])
+			i++
+		}
+		b = append(b, "\n\t    "...)
+		b = append(b, name...)
+		b = append(b, " ("...)
+		b = appendUint(b, uint64(tag))
+		b = append(b, "), length "...)
+		b = appendUint(b, uint64(l))
+		if l > 0 {
+			b = append(b, ": "...)
+		}
+		if i+l > len(d) {
+			return p.trunc(b, "bootp")
+		}
+		v := d[i : i+l]
+		i += l
+		if tag == 53 && l == 1 {
+			if int(v[0]) < len(dhcpMsgTypes) && v[0] != 0 {
+				b = append(b, dhcpMsgTypes[v[0]]...)
+			} else {
+				b = append(b, "Unknown ("...)
+				b = appendUint(b, uint64(v[0]))
+				b = append(b, ')')
+			}
+			continue
+		}
+		if tag == 55 {
+			for k, t := range v {
+				if k%4 == 0 {
+					b = append(b, "\n\t      "...)
+				} else {
+					b = append(b, ", "...)
+				}
+				n, ok := dhcpTags[t]
+				if !ok {
+					n = "?Unknown"
+				}
+				b = append(b, n[1:]...)
+				b = append(b, " ("...)
+				b = appendUint(b, uint64(t))
+				b = append(b, ')')
+			}
+			continue
+		}
+		if c == '?' {
+			switch {
+			case l&1 != 0:
+				c = 'b'
+			case l&2 != 0:
+				c = 's'
+			default:
+				c = 'l'
+			}
+		}
+		switch c {
+		case 'a':
+			b = append(b, '"')
+			b = appendNameChars(b, v)
+			b = append(b, '"')
+			v = nil
+		case 'i', 'l', 'L':
+			for k := 0; len(v) >= 4; k++ {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				switch c {
+				case 'i':
+					b = p.appendAddr(b, v[:4])
+				case 'L':
+					b = appendInt(b, int64(int32(be32(v))))
+				default:
+					b = appendUint(b, uint64(be32(v)))
+				}
+				v = v[4:]
+			}
+		case 's':
+			for k := 0; len(v) >= 2; k++ {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = appendUint(b, uint64(be16(v)))
+				v = v[2:]
+			}
+		default:
+			for k, x := range v {
+				if k > 0 {
+					if c == 'x' {
+						b = append(b, ':')
+					} else {
+						b = append(b, '.')
+					}
+				}
+				if c == 'x' {
+					b = appendHexByte(b, x)
+				} else {
+					b = appendUint(b, uint64(x))
+				}
+			}
+			v = nil
+		}
+		if len(v) > 0 {
+			b = append(b, "\n\t  trailing data length "...)
+			b = appendUint(b, uint64(len(v)))
+		}
+	}
+	return b
 }

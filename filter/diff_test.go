@@ -184,6 +184,12 @@ func loadSuiteQuiet() (*filtertest.Cases, string, error) {
 	return c, dir, err
 }
 
+// versionDiffers lists constructs whose meaning changed between Debian's
+// libpcap 1.10.3 (what tcpdump uses here) and libpcap master (what the
+// suite and snare follow): "ip multicast" is first octet >= 224 in 1.10.3
+// and 224.0.0.0/4 in master.
+var versionDiffers = []string{"multicast"}
+
 // FuzzDiffTcpdump turns a seed into a random well-formed expression and
 // checks that, when tcpdump compiles it, our program decides the same.
 func FuzzDiffTcpdump(f *testing.F) {
@@ -195,7 +201,13 @@ func FuzzDiffTcpdump(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, seed int64) {
-		o := diffOne(tcpdump, newExprGen(seed).expr(3), seed)
+		expr := newExprGen(seed).expr(3)
+		for _, k := range versionDiffers {
+			if strings.Contains(expr, k) {
+				t.Skipf("%q: %q compiles differently in Debian's libpcap 1.10.3 and in libpcap master, which snare follows", expr, k)
+			}
+		}
+		o := diffOne(tcpdump, expr, seed)
 		if o.theirErr == "" && o.ourErr != nil {
 			t.Skipf("%q: not compiled by us yet: %v", o.expr, o.ourErr)
 		}

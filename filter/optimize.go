@@ -1,6 +1,300 @@
 package filter
 
+import (
+	"strconv"
+	"strings"
+
+	"github.com/snare-pcap/snare/bpf"
+)
+
+// The optimizer works on the block graph and keeps every program
+// equivalent. It does two things, the ones that matter most for the code
+// the generator emits:
+//
+//   - jump threading: along every path the outcome of earlier tests on
+//     the packet is known ("[12] == 0x800 was true"); an edge that leads
+//     to a block whose test is decided by those facts is redirected past
+//     it, as libpcap's opt_j does with its edge dominators;
+//   - redundant load removal: a block that starts by loading the value the
+//     accumulator already holds on every incoming edge drops the load.
+//
+// Facts are only kept about values computed from the packet itself
+// (never from scratch memory), so no statement can invalidate them.
+
+// fact is a known outcome of "E op k" for the value E a block computes.
+type fact struct {
+	e   string
+	op  uint16
+	k   uint32
+	val bool
+}
+
+// pureKey returns a key naming the accumulator value a block computes
+// before its branch, and whether the block is pure: its value depends
+// only on the packet, it writes no scratch memory, and skipping it
+// changes nothing a later block reads.
+func pureKey(b *block) (string, bool) {
+	if b.isRet() || b.op&0x07 != bpf.JMP || b.op&0xf0 == bpf.JA || b.op&bpf.X != 0 {
+		return "", false
+	}
+	if len(b.stmts) == 0 {
+		return "", false
+	}
+	xSet, aSet := false, false
+	var sb strings.Builder
+	for _, s := range b.stmts {
+		switch {
+		case s.op == bpf.LD|bpf.ABS|bpf.W || s.op == bpf.LD|bpf.ABS|bpf.H || s.op == bpf.LD|bpf.ABS|bpf.B ||
+			s.op == bpf.LD|bpf.LEN|bpf.W || s.op == bpf.LD|bpf.IMM:
+			aSet = true
+		case s.op == bpf.LD|bpf.IND|bpf.W || s.op == bpf.LD|bpf.IND|bpf.H || s.op == bpf.LD|bpf.IND|bpf.B:
+			if !xSet {
+				return "", false
+			}
+			aSet = true
+		case s.op == bpf.LDX|bpf.MSH|bpf.B || s.op == bpf.LDX|bpf.IMM:
+			xSet = true
+		case s.op&0x07 == bpf.ALU && s.op&bpf.X == 0 && s.op&0xf0 != bpf.NEG:
+			if !aSet {
+				return "", false
+			}
+		default:
+			return "", false
+		}
+		sb.WriteString(strconv.FormatUint(uint64(s.op), 16))
+		sb.WriteByte(':')
+		sb.WriteString(strconv.FormatUint(uint64(s.k), 16))
+		sb.WriteByte(';')
+	}
+	if !aSet {
+		return "", false
+	}
+	return sb.String(), true
+}
+
+// evalJump evaluates a conditional jump on a known value.
+func evalJump(op uint16, v, k uint32) bool {
+	switch op & 0xf0 {
+	case bpf.JEQ:
+		return v == k
+	case bpf.JGT:
+		return v > k
+	case bpf.JGE:
+		return v >= k
+	case bpf.JSET:
+		return v&k != 0
+	}
+	return false
+}
+
+// decide returns the outcome of "e op k" if the facts determine it.
+func decide(fs []fact, e string, op uint16, k uint32) (val, ok bool) {
+	for _, f := range fs {
+		if f.e != e {
+			continue
+		}
+		if f.op == op && f.k == k {
+			return f.val, true
+		}
+		if f.op&0xf0 == bpf.JEQ && f.val {
+			return evalJump(op, f.k, k), true
+		}
+	}
+	return false, false
+}
+
+func hasFact(fs []fact, f fact) bool {
+	for _, g := range fs {
+		if g == f {
+			return true
+		}
+	}
+	return false
+}
+
+// intersect keeps the facts present in both lists.
+func intersect(a, b []fact) []fact {
+	var out []fact
+	for _, f := range a {
+		if hasFact(b, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// topoOrder returns the blocks reachable from root in the order the
+// linearizer lays them out (a topological order).
+func topoOrder(root *block) []*block {
+	seen := map[*block]bool{}
+	var order []*block
+	var visit func(b *block)
+	visit = func(b *block) {
+		if b == nil || seen[b] {
+			return
+		}
+		seen[b] = true
+		visit(b.jf)
+		visit(b.jt)
+		order = append(order, b)
+	}
+	visit(root)
+	for i, j := 0, len(order)-1; i < j; i, j = i+1, j-1 {
+		order[i], order[j] = order[j], order[i]
+	}
+	return order
+}
+
 // optimize improves the block graph while keeping it equivalent.
 func optimize(root *block) *block {
+	for pass := 0; pass < 4; pass++ {
+		if !threadJumps(root) {
+			break
+		}
+	}
+	removeRedundantLoads(root)
 	return root
+}
+
+// threadJumps redirects edges past blocks whose outcome is known; it
+// reports whether anything changed.
+func threadJumps(root *block) bool {
+	order := topoOrder(root)
+	keys := map[*block]string{}
+	pure := map[*block]bool{}
+	for _, b := range order {
+		keys[b], pure[b] = pureKey(b)
+	}
+	// Facts known on entry to each block: the intersection over its
+	// incoming edges.
+	in := map[*block][]fact{}
+	reached := map[*block]bool{root: true}
+	edgeFacts := func(b *block, side bool) []fact {
+		fs := append([]fact(nil), in[b]...)
+		if pure[b] {
+			f := fact{keys[b], b.op, b.k, side}
+			if !hasFact(fs, f) {
+				fs = append(fs, f)
+			}
+		}
+		return fs
+	}
+	changed := false
+	for _, b := range order {
+		if b.isRet() || b.op&0xf0 == bpf.JA && b.op&0x07 == bpf.JMP {
+			if b.jt != nil && !b.isRet() {
+				propagate(in, reached, b.jt, in[b])
+			}
+			continue
+		}
+		for _, side := range []bool{true, false} {
+			fs := edgeFacts(b, side)
+			t := b.jf
+			if side {
+				t = b.jt
+			}
+			for steps := 0; steps < 64; steps++ {
+				if t.isRet() || !pure[t] {
+					break
+				}
+				var next *block
+				var tf fact
+				if v, ok := decide(fs, keys[t], t.op, t.k); ok {
+					tf = fact{keys[t], t.op, t.k, v}
+					if v {
+						next = t.jt
+					} else {
+						next = t.jf
+					}
+				} else {
+					break
+				}
+				if tf.e != "" && !hasFact(fs, tf) {
+					fs = append(fs, tf)
+				}
+				t = next
+				changed = true
+			}
+			if side {
+				b.jt = t
+			} else {
+				b.jf = t
+			}
+			propagate(in, reached, t, fs)
+		}
+	}
+	return changed
+}
+
+func propagate(in map[*block][]fact, reached map[*block]bool, t *block, fs []fact) {
+	if !reached[t] {
+		reached[t] = true
+		in[t] = append([]fact(nil), fs...)
+		return
+	}
+	in[t] = intersect(in[t], fs)
+}
+
+// removeRedundantLoads drops a block's leading absolute load when the
+// accumulator already holds that value on every incoming edge.
+func removeRedundantLoads(root *block) {
+	order := topoOrder(root)
+	preds := map[*block][]*block{}
+	for _, b := range order {
+		if b.isRet() {
+			continue
+		}
+		if b.jt != nil {
+			preds[b.jt] = append(preds[b.jt], b)
+		}
+		if b.jf != nil && b.jf != b.jt {
+			preds[b.jf] = append(preds[b.jf], b)
+		}
+	}
+	// aExit[b] is the single absolute load whose value A holds when b
+	// branches, or the zero stmt when unknown.
+	aEntry := map[*block]stmt{}
+	aExit := map[*block]stmt{}
+	isAbsLoad := func(s stmt) bool {
+		return s.op == bpf.LD|bpf.ABS|bpf.W || s.op == bpf.LD|bpf.ABS|bpf.H || s.op == bpf.LD|bpf.ABS|bpf.B
+	}
+	for _, b := range order {
+		if b != root && len(preds[b]) > 0 {
+			first := true
+			var v stmt
+			ok := true
+			for _, p := range preds[b] {
+				e, known := aExit[p]
+				if !known || (!first && e != v) {
+					ok = false
+					break
+				}
+				v, first = e, false
+			}
+			if ok {
+				aEntry[b] = v
+			}
+		}
+		if b.isRet() {
+			continue
+		}
+		if v, ok := aEntry[b]; ok && len(b.stmts) > 0 && b.stmts[0] == v && isAbsLoad(v) {
+			b.stmts = b.stmts[1:]
+		}
+		switch {
+		case len(b.stmts) == 0:
+			if v, ok := aEntry[b]; ok {
+				aExit[b] = v
+			}
+		case len(b.stmts) == 1 && isAbsLoad(b.stmts[0]):
+			aExit[b] = b.stmts[0]
+		default:
+			// A load followed by more statements: track the last plain
+			// load only when nothing after it touches A.
+			last := b.stmts[len(b.stmts)-1]
+			if isAbsLoad(last) {
+				aExit[b] = last
+			}
+		}
+	}
 }

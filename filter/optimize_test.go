@@ -1,0 +1,69 @@
+package filter
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/snare-pcap/snare/bpf"
+)
+
+// TestOptimizeEquivalent runs optimized and unoptimized programs over
+// mutated and truncated packets and requires the same decision on each.
+func TestOptimizeEquivalent(t *testing.T) {
+	exprs := []string{
+		"ip and tcp", "tcp port 80 or udp port 53", "host alpha and not port 22",
+		"ip6 and (tcp or udp) and portrange 1000-2000", "arp or rarp or host beta",
+		"not (ip and ip[0] & 0xf = 5) or tcp[13] & 2 != 0", "ether src gw and ip",
+		"vlan and ip", "vlan 10 and tcp", "mpls and ip", "pppoes and ip6",
+		"ip and ip and ip6", "tcp and not tcp", "len > 60 and ip[2:2] > 40",
+	}
+	rng := rand.New(rand.NewSource(1))
+	base := [][]byte{
+		append([]byte{0, 1, 2, 3, 4, 5, 0xaa, 0, 4, 0, 1, 8, 0x08, 0x00, 0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0,
+			10, 1, 2, 3, 10, 0, 0, 2, 0, 22, 0, 80}, make([]byte, 30)...),
+		append([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x86, 0xdd, 0x60, 0, 0, 0, 0, 20, 17, 64}, make([]byte, 60)...),
+		append([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x81, 0x00, 0, 10, 0x08, 0x00, 0x45}, make([]byte, 50)...),
+	}
+	for _, e := range exprs {
+		un, err := Compile(e, Options{LinkType: 1, Resolver: testResolver()})
+		if err != nil {
+			t.Fatalf("%q: %v", e, err)
+		}
+		op, err := Compile(e, Options{LinkType: 1, Optimize: true, Resolver: testResolver()})
+		if err != nil {
+			t.Fatalf("%q optimized: %v", e, err)
+		}
+		mu, err1 := bpf.NewMachine(un)
+		mo, err2 := bpf.NewMachine(op)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%q: NewMachine: %v %v", e, err1, err2)
+		}
+		for i := 0; i < 3000; i++ {
+			pkt := append([]byte(nil), base[rng.Intn(len(base))]...)
+			for j := rng.Intn(6); j > 0; j-- {
+				pkt[rng.Intn(len(pkt))] = byte(rng.Intn(256))
+			}
+			if rng.Intn(4) == 0 {
+				pkt = pkt[:rng.Intn(len(pkt))]
+			}
+			if a, b := mu.Run(pkt, len(pkt)), mo.Run(pkt, len(pkt)); a != b {
+				t.Fatalf("%q: unoptimized returns %d, optimized %d on % x\n%s\n---\n%s", e, a, b, pkt, un.Disassemble(), op.Disassemble())
+			}
+		}
+	}
+}
+
+// TestOptimizeShrinks checks that the optimizer removes repeated tests.
+func TestOptimizeShrinks(t *testing.T) {
+	for _, e := range []string{"ip and ip and ip", "tcp port 80", "host alpha and host alpha"} {
+		un, _ := Compile(e, Options{LinkType: 1, Resolver: testResolver()})
+		op, _ := Compile(e, Options{LinkType: 1, Optimize: true, Resolver: testResolver()})
+		if len(op) >= len(un) {
+			t.Errorf("%q: optimized %d instructions, unoptimized %d", e, len(op), len(un))
+		}
+	}
+	op, _ := Compile("ip and ip and ip", Options{LinkType: 1, Optimize: true})
+	if len(op) != 4 {
+		t.Errorf("'ip and ip and ip' optimized to %d instructions, want 4:\n%s", len(op), op.Disassemble())
+	}
+}

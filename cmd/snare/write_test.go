@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestPcapngOutput writes the sample as pcapng and checks that tcpdump
@@ -159,5 +160,42 @@ func TestPostRotateCommand(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out2")); err != nil {
 		t.Errorf("no third file: %v", err)
+	}
+}
+
+// TestPrintWhileWriting checks --print: packets are printed and written.
+func TestPrintWhileWriting(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "p.pcap")
+	plain := runSnare(t, "-nn", "-r", samplePath, "udp")
+	r := runSnare(t, "-nn", "--print", "-w", out, "-r", samplePath, "udp")
+	if r.code != 0 || r.stdout != plain.stdout || plain.stdout == "" {
+		t.Errorf("--print -w printed %q, want %q", r.stdout, plain.stdout)
+	}
+	if n := strings.Count(plain.stdout, "\n"); runSnare(t, "--count", "-r", out).stdout != strconv.Itoa(n)+" packets\n" {
+		t.Errorf("the -w file does not hold the %d printed packets", n)
+	}
+	if r := runSnare(t, "-nn", "-w", out, "-r", samplePath); r.stdout != "" {
+		t.Errorf("-w without --print printed %q", r.stdout)
+	}
+}
+
+// TestTimeRotationNames checks -G's strftime names: one file (the read
+// takes far less than -G's period) named from the current time, with no
+// number appended.
+func TestTimeRotationNames(t *testing.T) {
+	dir := t.TempDir()
+	before := time.Now().UTC()
+	r := runSnare(t, "-r", samplePath, "-w", filepath.Join(dir, "cap-%Y%m%d.pcap"), "-G", "3600")
+	after := time.Now().UTC()
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Fatalf("%d files", len(ents))
+	}
+	name := ents[0].Name()
+	if name != "cap-"+before.Format("20060102")+".pcap" && name != "cap-"+after.Format("20060102")+".pcap" {
+		t.Errorf("file %q", name)
 	}
 }

@@ -35,5 +35,5 @@ func ExampleCompile() {
 	// (014) jeq      #0x50            jt 15	jf 16
 	// (015) ret      #65535
 	// (016) ret      #0
-	// syntax error at column 22: unexpected '6'
+	// can't parse filter expression: syntax error at column 22: unexpected '6'
 }

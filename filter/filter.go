@@ -60,14 +60,16 @@ type Error struct {
 	Msg    string
 }
 
-// Error formats the error as "MSG at column N" style text, for example
-// "syntax error at column 12: unexpected 'prot'".
+// Error formats the error with its column, for example
+// "can't parse filter expression: syntax error at column 12: unexpected
+// 'prot'" (libpcap's and tcpdump's words) or "unknown host 'foo' (at
+// column 6)".
 func (e *Error) Error() string {
 	if e.Column <= 0 {
 		return e.Msg
 	}
 	if len(e.Msg) > 12 && e.Msg[:12] == "syntax error" {
-		return fmt.Sprintf("syntax error at column %d%s", e.Column, e.Msg[12:])
+		return fmt.Sprintf("can't parse filter expression: syntax error at column %d%s", e.Column, e.Msg[12:])
 	}
 	return fmt.Sprintf("%s (at column %d)", e.Msg, e.Column)
 }

@@ -127,7 +127,7 @@ func TestErrors(t *testing.T) {
 		{"tcp port 80 and prot 6", 22, "syntax error"},
 		{"host", 5, "syntax error"},
 		{"host nosuchhost", 6, "unknown host 'nosuchhost'"},
-		{"port 70000", 6, "illegal port number 70000 > 65535"},
+		{"port 70000", 6, "port number 70000 greater than maximum 65535"},
 		{"tcp port nosuchsvc", 10, "unknown port 'nosuchsvc'"},
 		{"ip proto nosuchproto", 10, "unknown ip proto 'nosuchproto'"},
 		{"ether proto nosuch", 13, "unknown ether proto 'nosuch'"},
@@ -136,10 +136,17 @@ func TestErrors(t *testing.T) {
 		{"vlan 5000", 1, "VLAN tag 5000 greater than maximum 4095"},
 		{"tcp[1] / 0 > 1", 8, "division by zero"},
 		{"ip[1:3] = 1", 1, "data size must be 1, 2, or 4"},
-		{"ip6 host fe80::256.1.2.3", 10, "bogus IPv6 address"},
+		{"ip6 host fe80::256.1.2.3", 10, "invalid IPv6 address"},
 		{"inbound", 1, "not supported"},
 		{"host 10.0.0.1 )", 15, "syntax error"},
 		{"(tcp", 5, "syntax error"},
+		{"ip6 host 10.0.0.1", 10, "'ip6' is not a valid qualifier for 'host <IPv4 address>'"},
+		{"tcp port 1.2.3.4", 10, "'port' qualifier applied to IPv4 address"},
+		{"addr1 host 1.2.3.4", 12, "'addr1' is valid for 802.11 syntax only"},
+		{"ta port 25", 9, "'ta' is not a valid qualifier for 'port'"},
+		{"lat proto nosuch", 11, "unknown 'lat proto' value 'nosuch'"},
+		{"host 1.2.3.0/24", 6, "'host' is not a valid qualifier for '1.2.3.0/24'"},
+		{"4294967296", 1, "decimal number 4294967296 overflows 32 bits"},
 	}
 	for _, tc := range tests {
 		_, err := Compile(tc.expr, Options{LinkType: 1, Netmask: NetmaskUnknown, Resolver: testResolver()})

@@ -162,7 +162,11 @@ func (g *gen) inboundOutbound(out bool) *expr {
 		return g.cmp(orLinkHdr, 0, bpf.B, 0)
 	}
 	if !g.opts.LinuxSocket {
-		fail(g.pos, "inbound/outbound not supported on %s (not a live capture)", dltName(g.dlt))
+		what := "inbound"
+		if out {
+			what = "outbound"
+		}
+		fail(g.pos, "not a live capture, '%s' not supported on DLT_%s", what, dltName(g.dlt))
 	}
 	b := g.cmp(orLinkHdr, ancOff+bpf.AncPktType, bpf.H, 4)
 	if !out {
@@ -176,7 +180,7 @@ func (g *gen) ifindex(v uint32) *expr {
 		return g.cmp(orLinkHdr, 4, bpf.W, v)
 	}
 	if !g.opts.LinuxSocket {
-		fail(g.pos, "ifindex not supported on %s (not a live capture)", dltName(g.dlt))
+		fail(g.pos, "not a live capture, 'ifindex' not supported on DLT_%s", dltName(g.dlt))
 	}
 	return g.cmp(orLinkHdr, ancOff+bpf.AncIfIndex, bpf.W, v)
 }

@@ -28,7 +28,10 @@ func (g *gen) scode(name string, q qual) *expr {
 		if proto == "link" {
 			mac, ok := g.res.ether(name)
 			if !ok {
-				fail(g.pos, "unknown ether host '%s'", name)
+				if g.isEthernetLike() || g.dlt == dltFDDI || g.dlt == dltIEEE802 {
+					fail(g.pos, "unknown Ethernet-like host '%s'", name)
+				}
+				fail(g.pos, "'link host %s' not supported on DLT_%s", name, dltName(g.dlt))
 			}
 			return g.linkHost(mac[:], dir)
 		}
@@ -77,7 +80,7 @@ func (g *gen) portRange(s, proto string) (uint32, uint32, int) {
 	one := func(p string) (uint32, int) {
 		if v, ok := parseNum(p); ok && p != "" && isDigit(p[0]) {
 			if v > 65535 {
-				fail(g.pos, "illegal port number %d > 65535", v)
+				fail(g.pos, "port number %d greater than maximum 65535", v)
 			}
 			return v, protoUndef
 		}
@@ -462,10 +465,8 @@ func (g *gen) load(proto string, inst *arthVal, size uint32) *arthVal {
 			b1 = and(inst.b, b1)
 		}
 		inst.b = b1
-	case "ah", "esp":
-		fail(g.pos, "'%s' does not support the index operation", proto)
 	default:
-		fail(g.pos, "unsupported index operation")
+		fail(g.pos, "'%s' does not support the index operation", proto)
 	}
 	inst.reg = reg
 	inst.s = append(inst.s, stmt{bpf.ST, uint32(reg)})

@@ -541,6 +541,7 @@ func (g *gen) portProto(proto, what string) int {
 // id generates code for an operand with its qualifiers.
 func (g *gen) id(n *idNode) *expr {
 	g.pos = n.pos
+	g.checkQualifiers(n)
 	switch n.kind {
 	case tNUM:
 		return g.ncode("", n.num, n.q)
@@ -632,13 +633,13 @@ func (g *gen) ncode(s string, v uint32, q qual) *expr {
 	case "port":
 		ip := g.portProto(proto, "port")
 		if v > 65535 {
-			fail(g.pos, "illegal port number %d > 65535", v)
+			fail(g.pos, "port number %d greater than maximum 65535", v)
 		}
 		return g.ports(v, v, ip, dir)
 	case "portrange":
 		ip := g.portProto(proto, "portrange")
 		if v > 65535 {
-			fail(g.pos, "illegal port number %d > 65535", v)
+			fail(g.pos, "port number %d greater than maximum 65535", v)
 		}
 		return g.ports(v, v, ip, dir)
 	case "gateway":
@@ -688,7 +689,7 @@ func (g *gen) mcode(s1, s2 string, masklen int, q qual) *expr {
 		}
 	} else {
 		if masklen > 32 {
-			fail(g.pos, "mask length must be <= 32")
+			fail(g.pos, "netmask length %d greater than maximum 32", masklen)
 		}
 		if masklen == 0 {
 			m = 0
@@ -747,6 +748,9 @@ func (g *gen) ecode(mac []byte, q qual) *expr {
 	if (q.addr == "host" || q.addr == "") && q.proto == "link" {
 		return g.linkHost(mac, q.dir)
 	}
-	fail(g.pos, "ethernet address used in non-ether expression")
+	if q.proto == "link" && (q.addr == "host" || q.addr == "") {
+		fail(g.pos, "'link host %s' not supported on DLT_%s", "XX:XX:XX:XX:XX:XX", dltName(g.dlt))
+	}
+	fail(g.pos, "Ethernet address used in non-ether expression")
 	return nil
 }

@@ -262,8 +262,8 @@ func (p *parser) parseNID(q qual) node {
 				fail(nt.pos, "syntax error: expected a mask length after '/'")
 			}
 			n.masklen = int(nt.num)
-			if n.masklen > 32 || int64(nt.num) > 32 {
-				fail(nt.pos, "mask length must be <= 32")
+			if nt.num > 32 {
+				fail(nt.pos, "netmask length %d greater than maximum 32", nt.num)
 			}
 		} else if p.isKW("mask") {
 			p.next()

@@ -213,7 +213,7 @@ func scanWord(s string, i int) token {
 		if _, err := netip.ParseAddr(run[:k]); err == nil {
 			v6Len = k
 		} else if strings.Count(run[:k], ":") >= 2 && k > max(idLen, macLen, hidPrefix(s[i:])) {
-			fail(i, "bogus IPv6 address %s", run[:k])
+			fail(i, "invalid IPv6 address %s", run[:k])
 		}
 	}
 	numLen := numPrefix(s[i:])
@@ -233,7 +233,7 @@ func scanWord(s string, i int) token {
 	case best == numLen:
 		n, ok := parseNum(text)
 		if !ok {
-			fail(i, "number %s overflows 32 bits", text)
+			fail(i, "%s", numError(text))
 		}
 		return token{kind: tNUM, num: n, text: text, pos: i}
 	case best == hidLen:
@@ -388,4 +388,18 @@ func parseMAC(s string) ([6]byte, bool) {
 		m[i] = byte(v)
 	}
 	return m, true
+}
+
+// numError describes why a number token does not parse, in libpcap's words.
+func numError(s string) string {
+	switch {
+	case len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X"):
+		return "hexadecimal number " + s + " overflows 32 bits"
+	case len(s) > 1 && s[0] == '0':
+		if strings.ContainsAny(s, "89") {
+			return "number " + s + " contains non-octal digit"
+		}
+		return "octal number " + s + " overflows 32 bits"
+	}
+	return "decimal number " + s + " overflows 32 bits"
 }

@@ -1,0 +1,146 @@
+package filter
+
+import "fmt"
+
+// wlanDirs are the direction qualifiers that exist only for 802.11.
+var wlanDirs = map[string]bool{"addr1": true, "addr2": true, "addr3": true, "addr4": true, "ra": true, "ta": true}
+
+// addrForm describes an address operand the way libpcap's messages do.
+func addrForm(n *idNode) string {
+	switch n.kind {
+	case tHID:
+		switch {
+		case n.masklen >= 0:
+			return "IPv4 address and prefix length"
+		case n.mask != "":
+			return "IPv4 address and netmask"
+		}
+		return "IPv4 address"
+	case tHID6:
+		if n.masklen >= 0 {
+			return "IPv6 address and prefix length"
+		}
+		return "IPv6 address"
+	}
+	return ""
+}
+
+// operandText is the operand as written, for messages.
+func operandText(n *idNode) string {
+	switch {
+	case n.kind == tHID && n.masklen >= 0:
+		return fmt.Sprintf("%s/%d", n.text, n.masklen)
+	case n.kind == tHID && n.mask != "":
+		return n.text + " mask " + n.mask
+	case n.kind == tHID6 && n.masklen >= 0:
+		return fmt.Sprintf("%s/%d", n.text, n.masklen)
+	}
+	return n.text
+}
+
+// checkQualifiers rejects qualifier combinations libpcap rejects, with
+// its wording, before any code is generated for the operand.
+func (g *gen) checkQualifiers(n *idNode) {
+	q := n.q
+	addr := q.addr
+	if addr == "" {
+		addr = "host"
+	}
+	if wlanDirs[q.dir] {
+		if addr == "port" || addr == "portrange" {
+			fail(n.pos, "'%s' is not a valid qualifier for '%s'", q.dir, addr)
+		}
+		if g.dlt != dltIEEE80211 {
+			fail(n.pos, "'%s' is valid for 802.11 syntax only", q.dir)
+		}
+	}
+	form := addrForm(n)
+	if form != "" {
+		switch addr {
+		case "port", "portrange", "proto", "protochain":
+			fail(n.pos, "'%s' qualifier applied to %s", addr, form)
+		case "gateway":
+			fail(n.pos, "'gateway' is not a valid qualifier for '%s'", operandText(n))
+		case "host":
+			if (n.kind == tHID && (n.mask != "" || (n.masklen >= 0 && n.masklen != 32))) ||
+				(n.kind == tHID6 && n.masklen >= 0 && n.masklen != 128) {
+				fail(n.pos, "'host' is not a valid qualifier for '%s'", operandText(n))
+			}
+		}
+	}
+	switch addr {
+	case "host", "net":
+		kind := ""
+		switch {
+		case n.kind == tHID || (n.kind == tNUM && q.proto != "link"):
+			kind = "IPv4 address"
+		case n.kind == tHID6:
+			kind = "IPv6 address"
+		case n.kind == tID && addr == "net":
+			kind = "IPv4 network name"
+		}
+		if kind == "" {
+			return
+		}
+		ok := false
+		switch q.proto {
+		case "":
+			ok = true
+		case "ip", "arp", "rarp":
+			ok = kind != "IPv6 address"
+		case "ip6":
+			ok = kind == "IPv6 address"
+		case "decnet":
+			if addr == "net" {
+				fail(n.pos, "'decnet' is not a valid qualifier for 'net'")
+			}
+			ok = kind == "IPv4 address"
+		case "link":
+			if kind == "IPv6 address" {
+				return // reported by the generator
+			}
+			fail(n.pos, "illegal link-layer address '%s'", operandText(n))
+		}
+		if !ok {
+			fail(n.pos, "'%s' is not a valid qualifier for '%s <%s>'", q.proto, addr, kind)
+		}
+	case "port", "portrange":
+		switch q.proto {
+		case "", "tcp", "udp", "sctp":
+		default:
+			fail(n.pos, "'%s' is not a valid qualifier for '%s'", q.proto, addr)
+		}
+	case "proto":
+		switch q.proto {
+		case "", "link", "ip", "ip6", "iso", "isis":
+		default:
+			if n.kind == tID {
+				fail(n.pos, "unknown '%s proto' value '%s'", q.proto, n.text)
+			}
+			fail(n.pos, "'%s' is not a valid qualifier for 'proto'", q.proto)
+		}
+	case "protochain":
+		switch q.proto {
+		case "", "ip", "ip6":
+		default:
+			if n.kind == tID {
+				fail(n.pos, "unknown '%s protochain' value '%s'", q.proto, n.text)
+			}
+			fail(n.pos, "'%s' is not a valid qualifier for 'protochain'", q.proto)
+		}
+	case "gateway":
+		switch q.proto {
+		case "", "ip", "arp", "rarp":
+		default:
+			fail(n.pos, "'%s' is not a valid qualifier for 'gateway'", q.proto)
+		}
+		if g.labelStackDepth > 0 {
+			fail(n.pos, "'gateway' cannot be used within MPLS")
+		}
+		switch g.dlt {
+		case dltEN10MB, dltNetAnalyzer, dltNetAnalyzerTransparent, dltFDDI, dltIEEE802, dltIEEE80211:
+		default:
+			fail(n.pos, "'gateway' not supported on DLT_%s", dltName(g.dlt))
+		}
+	}
+}

@@ -35,7 +35,7 @@ import (
 var (
 	updateFloor = flag.Bool("filter.updatefloor", false, "raise testdata/cases_floor.json to the current pass counts")
 	corpusMax   = flag.Int("filter.corpus", 300, "max generated packets per accept case before truncations and mutations")
-	showPart    = flag.String("filter.show", "", "log up to 200 failures of the parts whose names contain this string")
+	showPart    = flag.String("filter.show", "", "log up to 2000 failures of the parts whose names contain this string")
 )
 
 const floorFile = "testdata/cases_floor.json"
@@ -128,7 +128,7 @@ func (r *report) check(t *testing.T) {
 	for _, p := range r.parts {
 		if *showPart != "" && strings.Contains(p.name, *showPart) && len(p.failures) > 0 {
 			sort.Strings(p.failures)
-			n := min(len(p.failures), 200)
+			n := min(len(p.failures), 2000)
 			t.Logf("%s: %d failures, first %d:\n  %s", p.name, len(p.failures), n, strings.Join(p.failures[:n], "\n  "))
 		}
 		if p.pass < floors[p.name] {

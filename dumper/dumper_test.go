@@ -351,3 +351,18 @@ func TestStdout(t *testing.T) {
 		t.Error("rotating standard output was accepted")
 	}
 }
+
+// FuzzStrftime: any pattern expands without panic, and text without a
+// '%' is kept as is.
+func FuzzStrftime(f *testing.F) {
+	for _, s := range []string{"cap-%Y%m%d-%H%M%S.pcap", "%", "%%%", "plain", "%Q%z%Z%s", "%e%k%l%j%U%W%V%G%g"} {
+		f.Add(s, int64(1700000000))
+	}
+	f.Fuzz(func(t *testing.T, pattern string, sec int64) {
+		tm := time.Unix(sec%(1<<40), 0).UTC()
+		out := Strftime(pattern, tm)
+		if !strings.Contains(pattern, "%") && out != pattern {
+			t.Fatalf("Strftime(%q) = %q", pattern, out)
+		}
+	})
+}

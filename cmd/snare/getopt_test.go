@@ -2,6 +2,7 @@ package main
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -59,4 +60,30 @@ func TestParseArgsValues(t *testing.T) {
 		c.tflag != 4 || c.Xflag != 2 || c.tsPrecision != "nano" || c.filterFile != "f" || c.expr != "not arp" {
 		t.Errorf("parsed %+v", c)
 	}
+}
+
+// FuzzParseArgs feeds arbitrary command lines (words separated by NUL)
+// to the option parser: it must not panic, and every option it returns
+// must be one of the table's.
+func FuzzParseArgs(f *testing.F) {
+	for _, s := range []string{"-nnvr\x00f\x00tcp", "-c5\x00-w-", "--count\x00--snapshot-length=96", "--n", "-\x00--\x00-x",
+		"-C\x001\x00-W\x003\x00-G\x0010", "-y\x00EN10MB\x00-ddd", "--time-stamp-precision=nano", "-tttttt", "-s\x00-1", "\xff\x00-\xff"} {
+		f.Add(s)
+	}
+	ids := map[string]bool{}
+	for _, o := range optionTable {
+		ids[o.id] = true
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Split(line, "\x00")
+		opts, _, err := getopt(optionTable, args)
+		if err == nil {
+			for _, o := range opts {
+				if !ids[o.id] {
+					t.Fatalf("option %q not in the table", o.id)
+				}
+			}
+		}
+		parseArgs(args)
+	})
 }

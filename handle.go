@@ -49,6 +49,8 @@ type Handle struct {
 	users    int  // goroutines inside a call that uses src
 	released bool // src.Close has been called
 
+	closeErr  error // from the source's Close
+	activated atomic.Bool
 	closed    atomic.Bool
 	breakLoop atomic.Bool
 	captured  atomic.Uint64
@@ -256,6 +258,7 @@ func (h *Handle) Activate() error {
 		return err
 	}
 	h.active = true
+	h.activated.Store(true)
 	h.buf = make([]Packet, batchSize)
 	return nil
 }
@@ -279,13 +282,56 @@ func (h *Handle) acquire() error {
 func (h *Handle) leave() {
 	h.mu.Lock()
 	h.users--
+	check := h.closing && h.users == 0
+	h.mu.Unlock()
+	if check {
+		h.releaseIfIdle()
+	}
+}
+
+// enterRead takes the reader lock for a read call. Readers do not count
+// as users: holding readMu is what keeps the source alive under them,
+// which costs one lock per call and no more.
+func (h *Handle) enterRead() error {
+	h.readMu.Lock()
+	if h.closed.Load() {
+		h.exitRead()
+		return ErrClosed
+	}
+	if !h.activated.Load() {
+		h.readMu.Unlock()
+		return fmt.Errorf("%s: %w", h.device, ErrNotActivated)
+	}
+	return nil
+}
+
+// exitRead drops the reader lock and, if the handle was closed while the
+// reader was inside, releases the source.
+func (h *Handle) exitRead() {
+	h.readMu.Unlock()
+	if h.closed.Load() {
+		h.releaseIfIdle()
+	}
+}
+
+// releaseIfIdle closes the source once the handle is closed, no reader
+// holds readMu and no other call is inside. Whoever leaves last does it.
+func (h *Handle) releaseIfIdle() {
+	if !h.readMu.TryLock() {
+		return // a reader is inside; it calls this on its way out
+	}
+	defer h.readMu.Unlock()
+	h.mu.Lock()
 	last := h.closing && h.users == 0 && !h.released
 	if last {
 		h.released = true
 	}
 	h.mu.Unlock()
 	if last {
-		h.src.Close()
+		err := h.src.Close()
+		h.mu.Lock()
+		h.closeErr = err
+		h.mu.Unlock()
 	}
 }
 
@@ -301,17 +347,15 @@ func (h *Handle) Close() error {
 	}
 	h.closing = true
 	h.closed.Store(true)
-	if h.users == 0 {
-		h.released = true
-		h.mu.Unlock()
-		return h.src.Close()
-	}
-	// Someone is inside a call: wake them; the last to leave releases.
+	// Wake any reader; whoever leaves last (maybe this call) releases the
+	// source.
 	h.users++
 	h.mu.Unlock()
 	h.src.Wake()
 	h.leave()
-	return nil
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.closeErr
 }
 
 // BreakLoop makes the current or next read (Loop, Dispatch, Packets,
@@ -538,12 +582,10 @@ func (h *Handle) publish() { h.captured.Store(h.ncaptured) }
 
 // readOne returns the next packet, taking the reader lock.
 func (h *Handle) readOne() (*Packet, error) {
-	if err := h.acquire(); err != nil {
+	if err := h.enterRead(); err != nil {
 		return nil, err
 	}
-	defer h.leave()
-	h.readMu.Lock()
-	defer h.readMu.Unlock()
+	defer h.exitRead()
 	return h.next()
 }
 
@@ -562,12 +604,10 @@ func (h *Handle) ZeroCopyReadPacketData() ([]byte, CaptureInfo, error) {
 // ReadPacketData returns a copy of the next packet; see
 // ZeroCopyReadPacketData for the errors.
 func (h *Handle) ReadPacketData() ([]byte, CaptureInfo, error) {
-	if err := h.acquire(); err != nil {
+	if err := h.enterRead(); err != nil {
 		return nil, CaptureInfo{}, err
 	}
-	defer h.leave()
-	h.readMu.Lock()
-	defer h.readMu.Unlock()
+	defer h.exitRead()
 	p, err := h.next()
 	if err != nil {
 		return nil, CaptureInfo{}, err
@@ -594,12 +634,10 @@ type Handler func(data []byte, ci CaptureInfo)
 // packets or at the end of a file, ErrBreak after BreakLoop, ErrClosed
 // after Close, or the read error. Timeouts do not stop it.
 func (h *Handle) Loop(count int, fn Handler) error {
-	if err := h.acquire(); err != nil {
+	if err := h.enterRead(); err != nil {
 		return err
 	}
-	defer h.leave()
-	h.readMu.Lock()
-	defer h.readMu.Unlock()
+	defer h.exitRead()
 	defer h.publish()
 	for n := 0; count <= 0 || n < count; n++ {
 		p, err := h.next()
@@ -625,12 +663,10 @@ func (h *Handle) Loop(count int, fn Handler) error {
 // is buffered; a timeout returns 0 and nil, and the end of a file 0 and
 // io.EOF.
 func (h *Handle) Dispatch(count int, fn Handler) (int, error) {
-	if err := h.acquire(); err != nil {
+	if err := h.enterRead(); err != nil {
 		return 0, err
 	}
-	defer h.leave()
-	h.readMu.Lock()
-	defer h.readMu.Unlock()
+	defer h.exitRead()
 	defer h.publish()
 	done := 0
 	pender, _ := h.src.(Pender)
@@ -660,13 +696,11 @@ func (h *Handle) Dispatch(count int, fn Handler) (int, error) {
 // error (ErrBreak, ErrClosed, a read error).
 func (h *Handle) Packets() iter.Seq2[Packet, error] {
 	return func(yield func(Packet, error) bool) {
-		if err := h.acquire(); err != nil {
+		if err := h.enterRead(); err != nil {
 			yield(Packet{}, err)
 			return
 		}
-		defer h.leave()
-		h.readMu.Lock()
-		defer h.readMu.Unlock()
+		defer h.exitRead()
 		defer h.publish()
 		for {
 			p, err := h.next()

@@ -27,7 +27,7 @@ func patternProgram(r *rand.Rand) Program {
 	total := n + nret
 	target := func(i int) uint8 { // a forward offset from i+1, in range
 		rest := total - i - 1
-		if r.IntN(3) == 0 {
+		if rest <= 0 || r.IntN(3) == 0 {
 			return 0
 		}
 		return uint8(r.IntN(min(rest, 256)))
@@ -35,7 +35,21 @@ func patternProgram(r *rand.Rand) Program {
 	size := uint16(H)
 	for len(p) < n {
 		i := len(p)
-		switch r.IntN(8) {
+		switch r.IntN(9) {
+		case 8: // the port test of "port N": src, then dst two bytes on
+			c := konst(H)
+			off := uint32(r.IntN(20))
+			if r.IntN(2) == 0 {
+				p = append(p, Instruction{Op: LDX | MSH | B, K: uint32(r.IntN(24))},
+					Instruction{Op: LD | H | IND, K: off})
+			} else {
+				p = append(p, Instruction{Op: LD | H | ABS, K: off})
+			}
+			j := len(p)
+			p = append(p, Instruction{Op: JMP | JEQ | K, K: c, Jt: target(j) + 1, Jf: 0})
+			p = append(p, Instruction{Op: LD | H | p[j-1].Op&0xe0, K: off + 2})
+			p = append(p, Instruction{Op: JMP | JEQ | K, K: c, Jt: target(j + 2), Jf: target(j + 2)})
+			size = H
 		case 0, 1:
 			size = []uint16{B, H, W}[r.IntN(3)]
 			p = append(p, Instruction{Op: LD | size | ABS, K: uint32(r.IntN(24))})
@@ -120,7 +134,7 @@ func TestFusionPreservesSemantics(t *testing.T) {
 	}
 	for _, k := range []kind{kLdHJeq, kLdHJgt, kLdHJge, kLdHJset, kLdBJeq, kLdBJgt, kLdBJge, kLdBJset,
 		kLdWJeq, kLdWJgt, kLdWJge, kLdWJset, kLdIndHJeq, kLdIndBJeq, kMshLdIndHJeq, kJeqSet,
-		kLdIndHCond, kLdIndBCond, kMshLdIndHCond, kMshLdIndBCond,
+		kLdIndHCond, kLdIndBCond, kMshLdIndHCond, kMshLdIndBCond, kMshPortPair, kLdHPortPair,
 		kJeq2, kLdHJeq2, kLdBJeq2, kLdWJeq2} {
 		if !seen[k] {
 			t.Errorf("fused operation kind %d never generated", k)

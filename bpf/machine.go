@@ -119,6 +119,11 @@ const (
 	kLdIndBCond
 	kMshLdIndHCond
 	kMshLdIndBCond
+	// Port pairs: a 16-bit test of c at offset k2 (kMshPortPair: x+k2
+	// after x = 4*([k]&0xf); kLdHPortPair: k) going to jt, else the
+	// same test at the next 16 bits going to t2, else jf: "port N".
+	kMshPortPair
+	kLdHPortPair
 	// A run of "jeq #c_i" that all jump to one target when true and fall
 	// through to the next when false: a set membership test. k indexes
 	// Machine.sets.
@@ -185,6 +190,7 @@ func newMachine(p Program, fuse bool) (*Machine, error) {
 	}
 	if fuse {
 		m.fuse()
+		m.pairPorts()
 		m.foldReturns()
 	}
 	return m, nil
@@ -446,6 +452,26 @@ func (m *Machine) fuse() {
 	}
 }
 
+// pairPorts fuses the source and destination port tests of "port N"
+// (a 16-bit jeq at an offset, and on false the same jeq two bytes
+// further) into one operation.
+func (m *Machine) pairPorts() {
+	prog := m.prog
+	for i := range prog {
+		o := &prog[i]
+		if o.jf < 0 || int(o.jf) >= len(prog) {
+			continue
+		}
+		g := prog[o.jf]
+		switch {
+		case o.kind == kMshLdIndHJeq && g.kind == kLdIndHJeq && g.k == o.k2+2 && g.c == o.c && o.k2 < o.k2+2:
+			*o = op{kind: kMshPortPair, k: o.k, k2: o.k2, c: o.c, jt: o.jt, t2: g.jt, jf: g.jf}
+		case o.kind == kLdHJeq && g.kind == kLdHJeq && g.k == o.k+2 && g.c == o.c && o.k < o.k+2:
+			*o = op{kind: kLdHPortPair, k2: o.k, c: o.c, jt: o.jt, t2: g.jt, jf: g.jf}
+		}
+	}
+}
+
 // foldReturns makes jumps to a "ret #k" return at once: such a target
 // is stored as ^index (negative), which the run loop checks before it
 // dispatches the next operation.
@@ -466,7 +492,7 @@ func (m *Machine) foldReturns() {
 			kAndK, kOrK, kXorK, kLshK, kRshK, kAddX, kSubX, kMulX, kDivX, kModX, kAndX, kOrX, kXorX,
 			kLshX, kRshX, kNeg, kTax, kTxa, kAnc, kFail:
 			// no jump targets
-		case kJeq2, kLdHJeq2, kLdBJeq2, kLdWJeq2:
+		case kJeq2, kLdHJeq2, kLdBJeq2, kLdWJeq2, kMshPortPair, kLdHPortPair:
 			fold(&o.jt)
 			fold(&o.jf)
 			fold(&o.t2)
@@ -724,6 +750,53 @@ func (m *Machine) run(pkt []byte, wireLen uint32, aux *Aux) uint32 {
 			}
 			a = uint32(pkt[uint(k2)])
 			pc = cond(in.cmp, a, in)
+		case kMshPortPair:
+			k := uint(in.k)
+			if k >= uint(len(pkt)) {
+				return 0
+			}
+			x = uint32(pkt[k]&0xf) << 2
+			k2 := uint64(x) + uint64(in.k2)
+			if k2+2 > uint64(len(pkt)) {
+				return 0
+			}
+			b := pkt[uint(k2):uint(k2+2)]
+			a = uint32(b[0])<<8 | uint32(b[1])
+			if a == in.c {
+				pc = in.jt
+				continue
+			}
+			if k2+4 > uint64(len(pkt)) {
+				return 0
+			}
+			b = pkt[uint(k2+2):uint(k2+4)]
+			a = uint32(b[0])<<8 | uint32(b[1])
+			if a == in.c {
+				pc = in.t2
+			} else {
+				pc = in.jf
+			}
+		case kLdHPortPair:
+			k := uint(in.k2)
+			if k+2 > uint(len(pkt)) {
+				return 0
+			}
+			b := pkt[k : k+2]
+			a = uint32(b[0])<<8 | uint32(b[1])
+			if a == in.c {
+				pc = in.jt
+				continue
+			}
+			if k+4 > uint(len(pkt)) {
+				return 0
+			}
+			b = pkt[k+2 : k+4]
+			a = uint32(b[0])<<8 | uint32(b[1])
+			if a == in.c {
+				pc = in.t2
+			} else {
+				pc = in.jf
+			}
 		case kJeqSet:
 			pc = in.jf
 			if inSet(m.sets[in.k], a) {

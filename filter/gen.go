@@ -47,6 +47,8 @@ type gen struct {
 	prevLinkType                                       uint32 // linktype before encapsulation, offsetNotSet if none
 
 	isPPPoES        bool
+	isGeneveOrVXLAN bool
+	initRegs        []int // registers to zero at the start
 	labelStackDepth int
 	vlanStackDepth  int
 

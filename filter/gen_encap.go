@@ -271,6 +271,7 @@ func (g *gen) vlanBPFExtensions(v uint32, has bool) *expr {
 func (g *gen) vlanVLOffsetAdd(off *absOffset, v uint32) []stmt {
 	if off.reg == -1 {
 		off.reg = g.allocReg()
+		g.initRegs = append(g.initRegs, off.reg)
 	}
 	return []stmt{
 		{bpf.LD | bpf.MEM, uint32(off.reg)},
@@ -328,14 +329,119 @@ func (g *gen) pppoes(v uint32, has bool) *expr {
 	return b0
 }
 
-func (g *gen) geneve(v uint32, has bool) *expr {
-	fail(g.pos, "'geneve' not supported yet")
-	return nil
+// udpTunnel tests for a UDP tunnel (Geneve or VXLAN) over IPv4 or IPv6:
+// UDP to port, then the tunnel header checks, then leaves the offset of
+// the UDP header's start minus the link payload's constant part in A.
+func (g *gen) udpTunnel(port uint32, hdrCheck func(rel offrel) *expr, vni uint32, has bool) *expr {
+	// IPv4
+	b := g.linkType(ethertypeIP)
+	b = and(b, g.cmp(orLinkPl, 9, bpf.B, ipprotoUDP))
+	b = and(b, g.ipfrag())
+	b = and(b, g.cmp(orTranIPv4, 2, bpf.H, port))
+	b = and(b, hdrCheck(orTranIPv4))
+	if has {
+		b = and(b, g.mcmp(orTranIPv4, 12, bpf.W, vni<<8, 0xffffff00))
+	}
+	s := g.loadXIPHdrLen()
+	s = append(s, stmt{bpf.MISC | bpf.TXA, 0})
+	b = and(b, g.branch(s, bpf.JMP|bpf.JEQ|bpf.X, 0))
+	// IPv6
+	b6 := g.linkType(ethertypeIPV6)
+	b6 = and(b6, g.cmp(orLinkPl, 6, bpf.B, ipprotoUDP))
+	b6 = and(b6, g.cmp(orTranIPv6, 2, bpf.H, port))
+	b6 = and(b6, hdrCheck(orTranIPv6))
+	if has {
+		b6 = and(b6, g.mcmp(orTranIPv6, 12, bpf.W, vni<<8, 0xffffff00))
+	}
+	s = g.absOffsetVarPart(&g.offLinkPl)
+	if s != nil {
+		s = append(s, stmt{bpf.LD | bpf.IMM, 40}, stmt{bpf.ALU | bpf.ADD | bpf.X, 0}, stmt{bpf.MISC | bpf.TAX, 0})
+	} else {
+		s = []stmt{{bpf.LD | bpf.IMM, 40}, {bpf.MISC | bpf.TAX, 0}}
+	}
+	b6 = and(b6, g.branch(s, bpf.JMP|bpf.JEQ|bpf.X, 0))
+	return or(b, b6)
 }
 
-func (g *gen) vxlan(v uint32, has bool) *expr {
-	fail(g.pos, "'vxlan' not supported yet")
-	return nil
+// makeVariable makes off a run-time offset held in a fresh register.
+func (g *gen) makeVariable(off *absOffset) uint32 {
+	off.isVariable = true
+	off.constant = 0
+	off.reg = g.allocReg()
+	return uint32(off.reg)
+}
+
+func (g *gen) geneve(vni uint32, has bool) *expr {
+	if has && vni > 0xffffff {
+		fail(g.pos, "Geneve VNI %d greater than maximum %d", vni, 0xffffff)
+	}
+	// Version 0 in the top two bits of the first byte.
+	hdr := func(rel offrel) *expr { return g.mcmp(rel, 8, bpf.B, 0, 0xc0) }
+	b := g.udpTunnel(6081, hdr, vni, has)
+	udpOff := g.offLinkPl.constant + g.offNl + 8
+	// A holds the start of the Geneve header (less the constant part).
+	lt := g.makeVariable(&g.offLinkType)
+	lh := g.makeVariable(&g.offLinkHdr)
+	g1 := g.newBlock(bpf.JMP|bpf.JEQ|bpf.K, ethertypeTEB)
+	g1.stmts = []stmt{
+		{bpf.ALU | bpf.ADD | bpf.K, udpOff},
+		{bpf.MISC | bpf.TAX, 0},
+		{bpf.ALU | bpf.ADD | bpf.K, 2},
+		{bpf.ST, lt},
+		{bpf.LD | bpf.IND | bpf.B, 0},
+		{bpf.ALU | bpf.AND | bpf.K, 0x3f},
+		{bpf.ALU | bpf.MUL | bpf.K, 4},
+		{bpf.ALU | bpf.ADD | bpf.K, 8},
+		{bpf.ALU | bpf.ADD | bpf.X, 0},
+		{bpf.ST, lh},
+		{bpf.LD | bpf.IND | bpf.H, 2},
+		{bpf.LDX | bpf.MEM, lh},
+	}
+	pl := g.makeVariable(&g.offLinkPl)
+	// Ethernet inside (transparent bridging): the type field and the
+	// payload follow the inner Ethernet header.
+	g2 := g.newBlock(bpf.JMP|bpf.JA, 0)
+	g2.stmts = []stmt{
+		{bpf.MISC | bpf.TXA, 0},
+		{bpf.ALU | bpf.ADD | bpf.K, 12},
+		{bpf.ST, lt},
+		{bpf.ALU | bpf.ADD | bpf.K, 2},
+		{bpf.MISC | bpf.TAX, 0},
+	}
+	g3 := g.branch([]stmt{{bpf.STX, pl}, {bpf.LD | bpf.IMM, 0}}, bpf.JMP|bpf.JEQ|bpf.K, 0)
+	g1.jt, g1.jf = g2, g3.head
+	g2.jt = g3.head
+	tail := &expr{head: g1, trues: g3.trues, falses: g3.falses}
+	g.offNl, g.offNlNoSnap = 0, 3
+	g.isGeneveOrVXLAN = true
+	return and(b, tail)
+}
+
+func (g *gen) vxlan(vni uint32, has bool) *expr {
+	if has && vni > 0xffffff {
+		fail(g.pos, "VXLAN VNI %d greater than maximum %d", vni, 0xffffff)
+	}
+	// The I flag set.
+	hdr := func(rel offrel) *expr { return g.cmp(rel, 8, bpf.B, 0x08) }
+	b := g.udpTunnel(4789, hdr, vni, has)
+	udpOff := g.offLinkPl.constant + g.offNl + 8
+	lh := g.makeVariable(&g.offLinkHdr)
+	lt := g.makeVariable(&g.offLinkType)
+	pl := g.makeVariable(&g.offLinkPl)
+	tail := g.branch([]stmt{
+		{bpf.ALU | bpf.ADD | bpf.K, udpOff},
+		{bpf.ALU | bpf.ADD | bpf.K, 8},
+		{bpf.ST, lh},
+		{bpf.ALU | bpf.ADD | bpf.K, 12},
+		{bpf.ST, lt},
+		{bpf.ALU | bpf.ADD | bpf.K, 2},
+		{bpf.MISC | bpf.TAX, 0},
+		{bpf.STX, pl},
+		{bpf.LD | bpf.IMM, 0},
+	}, bpf.JMP|bpf.JEQ|bpf.K, 0)
+	g.offNl, g.offNlNoSnap = 0, 3
+	g.isGeneveOrVXLAN = true
+	return and(b, tail)
 }
 
 // --- LLC ---
@@ -399,13 +505,11 @@ var llcSubtypes = map[string]struct {
 // scratch registers that hold the run-time parts of the offsets.
 func (g *gen) insertVarOffsets(e *expr) {
 	var pre []stmt
-	for _, off := range []*absOffset{&g.offLinkPl, &g.offLinkType} {
-		if off.isVariable && off.reg >= 0 {
-			if pre == nil {
-				pre = append(pre, stmt{bpf.LD | bpf.IMM, 0})
-			}
-			pre = append(pre, stmt{bpf.ST, uint32(off.reg)})
+	for _, r := range g.initRegs {
+		if pre == nil {
+			pre = append(pre, stmt{bpf.LD | bpf.IMM, 0})
 		}
+		pre = append(pre, stmt{bpf.ST, uint32(r)})
 	}
 	if pre != nil {
 		e.head.stmts = append(pre, e.head.stmts...)

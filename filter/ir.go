@@ -129,16 +129,27 @@ func linearize(root *block) bpf.Program {
 	}
 	// Assign offsets, inserting long jumps where a conditional branch
 	// is out of reach (more than 255 instructions ahead).
+	// An unconditional jump to the block placed right after it is a
+	// fall-through and emits nothing.
+	fallThrough := map[*block]bool{}
+	for i, b := range order {
+		if isJA(b) && i+1 < len(order) && order[i+1] == b.jt {
+			fallThrough[b] = true
+		}
+	}
 	for {
 		off := 0
 		for _, b := range order {
 			b.offset = off
 			off += len(b.stmts) + 1
+			if fallThrough[b] {
+				off--
+			}
 			off += extraJumps(b)
 		}
 		changed := false
 		for _, b := range order {
-			if b.isRet() || b.op&0xf0 == bpf.JA {
+			if b.isRet() || isJA(b) {
 				continue
 			}
 			base := b.offset + len(b.stmts) + 1
@@ -162,7 +173,10 @@ func linearize(root *block) bpf.Program {
 			prog = append(prog, bpf.Instruction{Op: b.op, K: b.k})
 			continue
 		}
-		if b.op&0xf0 == bpf.JA && b.op&0x07 == bpf.JMP {
+		if isJA(b) {
+			if fallThrough[b] {
+				continue
+			}
 			prog = append(prog, bpf.Instruction{Op: b.op, K: uint32(b.jt.offset - (len(prog) + 1))})
 			continue
 		}
@@ -204,3 +218,6 @@ func extraJumps(b *block) int {
 	}
 	return n
 }
+
+// isJA reports whether b ends in an unconditional jump.
+func isJA(b *block) bool { return b.op&0x07 == bpf.JMP && b.op&0xf0 == bpf.JA }

@@ -16,6 +16,7 @@ func TestOptimizeEquivalent(t *testing.T) {
 		"not (ip and ip[0] & 0xf = 5) or tcp[13] & 2 != 0", "ether src gw and ip",
 		"vlan and ip", "vlan 10 and tcp", "mpls and ip", "pppoes and ip6",
 		"ip and ip and ip6", "tcp and not tcp", "len > 60 and ip[2:2] > 40",
+		"vxlan and ip", "geneve 5 and tcp port 80", "vxlan 7 or udp", "vlan and vxlan",
 	}
 	rng := rand.New(rand.NewSource(1))
 	base := [][]byte{

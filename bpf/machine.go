@@ -141,6 +141,7 @@ type op struct {
 	jt   int32
 	jf   int32
 	t2   int32
+	_    uint32 // pad to 32 bytes: indexing is a shift, not a multiply
 }
 
 // Machine runs a validated program over packets in userland, with the

@@ -141,17 +141,20 @@ func TestMatchesTcpdump(t *testing.T) {
 		tcpdump   []string
 		set       func(h *snare.Handle)
 		lt        link.Type
+		filter    string // also given to tcpdump
 	}{
-		{"inout", "veth1", nil, nil, link.EN10MB},
-		{"in", "veth1", []string{"-Q", "in"}, func(h *snare.Handle) { h.SetDirection(snare.DirectionIn) }, link.EN10MB},
-		{"out", "veth1", []string{"-Q", "out"}, func(h *snare.Handle) { h.SetDirection(snare.DirectionOut) }, link.EN10MB},
+		{"inout", "veth1", nil, nil, link.EN10MB, ""},
+		{"in", "veth1", []string{"-Q", "in"}, func(h *snare.Handle) { h.SetDirection(snare.DirectionIn) }, link.EN10MB, ""},
+		{"out", "veth1", []string{"-Q", "out"}, func(h *snare.Handle) { h.SetDirection(snare.DirectionOut) }, link.EN10MB, ""},
 		// tcpdump 4.99 picks LINUX_SLL2 for "any"; libpcap's default is
 		// LINUX_SLL.
-		{"any", "any", []string{"-y", "LINUX_SLL"}, nil, link.LinuxSLL},
-		{"any-sll2", "any", nil, nil, link.LinuxSLL2},
-		{"any-in", "any", []string{"-y", "LINUX_SLL", "-Q", "in"}, func(h *snare.Handle) { h.SetDirection(snare.DirectionIn) }, link.LinuxSLL},
-		{"lo", "lo", nil, nil, link.EN10MB},
-		{"vlan-filter", "veth1", []string{"vlan 100"}, nil, link.EN10MB},
+		{"any", "any", []string{"-y", "LINUX_SLL"}, nil, link.LinuxSLL, ""},
+		{"any-sll2", "any", nil, nil, link.LinuxSLL2, ""},
+		{"any-in", "any", []string{"-y", "LINUX_SLL", "-Q", "in"}, func(h *snare.Handle) { h.SetDirection(snare.DirectionIn) }, link.LinuxSLL, ""},
+		{"lo", "lo", nil, nil, link.EN10MB, ""},
+		{"vlan-filter", "veth1", nil, nil, link.EN10MB, "vlan 100"},
+		{"any-filter", "any", []string{"-y", "LINUX_SLL"}, nil, link.LinuxSLL, "udp port 7 or (ip and udp[8:4] & 3 = 2) or outbound"},
+		{"any-sll2-filter", "any", nil, nil, link.LinuxSLL2, "inbound and udp and not port 9 or ip[8] = 64 and greater 200"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,7 +162,11 @@ func TestMatchesTcpdump(t *testing.T) {
 			if p.IfB != "veth1" {
 				t.Fatal("testnet names changed")
 			}
-			stop := startTcpdump(t, p, testnet.B, append([]string{"-i", tc.dev}, tc.tcpdump...)...)
+			args := append([]string{"-i", tc.dev}, tc.tcpdump...)
+			if tc.filter != "" {
+				args = append(args, tc.filter)
+			}
+			stop := startTcpdump(t, p, testnet.B, args...)
 			rx := open(t, p, testnet.B, tc.dev, func(h *snare.Handle) {
 				h.SetTimeout(50 * time.Millisecond)
 				h.SetSnapLen(4096) // as tcpdump's -s 4096 below
@@ -172,9 +179,12 @@ func TestMatchesTcpdump(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if tc.name == "vlan-filter" {
-				if err := rx.SetFilter("vlan 100"); err != nil {
+			if tc.filter != "" {
+				if err := rx.SetFilter(tc.filter); err != nil {
 					t.Fatal(err)
+				}
+				if !rx.FilterInKernel() {
+					t.Errorf("filter %q runs in %v", tc.filter, rx.FilterPlace())
 				}
 			}
 			txA := open(t, p, testnet.A, p.IfA, nil)

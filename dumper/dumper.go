@@ -263,6 +263,31 @@ func (d *Dumper) write(ci snare.CaptureInfo, data []byte, opts *pcapng.PacketOpt
 	return nil
 }
 
+// AddInterface declares one more pcapng interface: it is written to
+// the current file at once and to every file rotation opens later.
+// It returns the interface's index. The format must be Pcapng.
+func (d *Dumper) AddInterface(intf pcapng.Interface) (int, error) {
+	f, ok := d.opts.Format.(Pcapng)
+	if !ok {
+		return 0, errors.New("dumper: interfaces can only be added to pcapng output")
+	}
+	if d.closed {
+		return 0, errors.New("dumper: closed")
+	}
+	size, err := f.interfaceSize(intf)
+	if err != nil {
+		return 0, err
+	}
+	idx, err := d.w.(*pcapng.Writer).AddInterface(intf)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", d.name, err)
+	}
+	f.Interfaces = append(f.Interfaces[:len(f.Interfaces):len(f.Interfaces)], intf)
+	d.opts.Format = f
+	d.size += size
+	return idx, nil
+}
+
 // Flush writes buffered packets to the current file.
 func (d *Dumper) Flush() error {
 	if d.closed {

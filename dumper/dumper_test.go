@@ -366,3 +366,62 @@ func FuzzStrftime(f *testing.F) {
 		}
 	})
 }
+
+// TestAddInterface declares a second pcapng interface mid-file: the
+// size accounting stays exact and a rotated file declares both.
+func TestAddInterface(t *testing.T) {
+	dir := t.TempDir()
+	d, err := Open(Options{
+		Name:     filepath.Join(dir, "ng"),
+		Format:   Pcapng{Interfaces: []pcapng.Interface{{LinkType: 1, Name: "eth0"}}},
+		FileSize: 200000,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.AddInterface(pcapng.Interface{LinkType: 1, Name: "eth1", Description: "second", Comments: []string{"added late"}}); err != nil {
+		t.Fatal(err)
+	}
+	data, cis := testPackets(400)
+	for i := range data {
+		cis[i].InterfaceIndex = i % 2
+		if i == 10 {
+			if err := d.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			fi, err := os.Stat(d.FileName())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Size() != d.Size() {
+				t.Fatalf("file has %d bytes, dumper counted %d", fi.Size(), d.Size())
+			}
+		}
+		if err := d.WritePacket(cis[i], data[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d.Files() < 2 {
+		t.Fatalf("no rotation (%d files)", d.Files())
+	}
+	f, err := os.Open(d.FileName())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapng.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, _, err := r.ReadPacketData(); err != nil {
+			break
+		}
+	}
+	if ifs := r.Interfaces(); len(ifs) != 2 || ifs[1].Name != "eth1" {
+		t.Errorf("rotated file declares %+v", ifs)
+	}
+}

@@ -92,6 +92,27 @@ func (f Pcapng) NewWriter(w io.Writer) (Writer, int64, error) {
 	return nw, cw.n, nil
 }
 
+// interfaceSize is the size of intf's Interface Description Block,
+// measured by writing it to a scratch section.
+func (f Pcapng) interfaceSize(intf pcapng.Interface) (int64, error) {
+	cw := &countWriter{w: io.Discard}
+	w, err := pcapng.NewWriter(cw, pcapng.WriterOptions{})
+	if err != nil {
+		return 0, err
+	}
+	if err := w.Flush(); err != nil {
+		return 0, err
+	}
+	before := cw.n
+	if _, err := w.AddInterface(intf); err != nil {
+		return 0, err
+	}
+	if err := w.Flush(); err != nil {
+		return 0, err
+	}
+	return cw.n - before, nil
+}
+
 // RecordSize implements Format.
 func (f Pcapng) RecordSize(ci snare.CaptureInfo, data []byte) int64 {
 	return f.recordSizeOptions(ci, data, nil)

@@ -53,6 +53,53 @@ func compileMatcher(cfg *config, lt link.Type, snap int) (func([]byte, int) bool
 	return func(pkt []byte, wire int) bool { return m.Run(pkt, wire) != 0 }, nil
 }
 
+// matcher filters packets whose link type may change from packet to
+// packet (pcapng files with several interfaces): it compiles the
+// expression once per link type, on first sight.
+type matcher struct {
+	cfg     *config
+	snap    int
+	lastLT  link.Type
+	last    func([]byte, int) bool
+	byType  map[link.Type]func([]byte, int) bool
+	noMatch bool // no expression: everything matches
+}
+
+// newMatcher compiles cfg's expression for the file's link type lt (so
+// a bad expression fails before any packet is read).
+func newMatcher(cfg *config, lt link.Type, snap int) (*matcher, error) {
+	m := &matcher{cfg: cfg, snap: snap, byType: map[link.Type]func([]byte, int) bool{}}
+	if strings.TrimSpace(cfg.expr) == "" {
+		m.noMatch = true
+		return m, nil
+	}
+	f, err := compileMatcher(cfg, lt, snap)
+	if err != nil {
+		return nil, err
+	}
+	m.lastLT, m.last, m.byType[lt] = lt, f, f
+	return m, nil
+}
+
+// match reports whether the packet passes the filter.
+func (m *matcher) match(data []byte, wire int, lt link.Type) (bool, error) {
+	if m.noMatch {
+		return true, nil
+	}
+	if lt != m.lastLT {
+		f, ok := m.byType[lt]
+		if !ok {
+			var err error
+			if f, err = compileMatcher(m.cfg, lt, m.snap); err != nil {
+				return false, err
+			}
+			m.byType[lt] = f
+		}
+		m.lastLT, m.last = lt, f
+	}
+	return m.last(data, wire), nil
+}
+
 // dumpProgram prints the compiled expression for -d, -dd or -ddd.
 func dumpProgram(cfg *config, e *env, lt link.Type, snap int) error {
 	prog, err := compileProgram(cfg, lt, snap, 0)

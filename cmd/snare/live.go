@@ -242,6 +242,7 @@ func capture(cfg *config, e *env) error {
 	if err != nil {
 		return err
 	}
+	p.pcapOut = false // one link type for the whole capture
 	if cfg.user != "" {
 		if err := dropPrivileges(cfg.user); err != nil {
 			p.finish()

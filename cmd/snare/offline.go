@@ -51,6 +51,16 @@ type pipeline struct {
 	skipped int64
 	passed  int64 // packets after --skip (what -c limits and --count counts)
 
+	// sinkIfaces is the number of pcapng interfaces declared in -w's
+	// file; nano, whether the input has nanosecond time stamps.
+	sinkIfaces int
+	nano       bool
+
+	// linkType is the -w file's link type; pcapOut says it is a pcap
+	// file, which can hold no other.
+	linkType link.Type
+	pcapOut  bool
+
 	// events are signals for the read loop (eventStop, eventFlush), set
 	// by the signal goroutine and checked before each packet.
 	events atomic.Uint32
@@ -119,8 +129,17 @@ func (p *pipeline) handle(data []byte, ci snare.CaptureInfo) error {
 	}
 	p.passed++
 	if p.sink != nil {
+		if p.pcapOut && ci.LinkType != p.linkType {
+			return errorf("%s: a packet has link type %s, the output file %s: write pcapng (--pcapng) to keep both",
+				p.cfg.writeFile, ci.LinkType.Name(), p.linkType.Name())
+		}
 		var err error
 		if p.ng != nil {
+			if ci.InterfaceIndex >= p.sinkIfaces {
+				if err := p.addInterfaces(); err != nil {
+					return err
+				}
+			}
 			err = p.sink.WritePacketWithOptions(ci, data, p.ng.PacketOptions())
 		} else {
 			err = p.sink.WritePacket(ci, data)
@@ -183,18 +202,46 @@ type outputSpec struct {
 
 // newPipeline sets up the outputs.
 func newPipeline(cfg *config, e *env, spec outputSpec) (*pipeline, error) {
-	p := &pipeline{cfg: cfg, e: e, out: bufio.NewWriterSize(e.stdout, 64<<10)}
+	p := &pipeline{cfg: cfg, e: e, out: bufio.NewWriterSize(e.stdout, 64<<10), linkType: spec.linkType, pcapOut: !cfg.pcapng}
 	if cfg.writeFile != "" {
 		sink, err := openSink(cfg, e, spec)
 		if err != nil {
 			return nil, err
 		}
 		p.sink = sink
+		p.sinkIfaces = max(1, len(spec.ifaces))
 	}
+	p.nano = spec.nano
 	if !cfg.countOnly && (cfg.writeFile == "" || cfg.print) {
 		p.pr = newPrinter(cfg, e.stdout)
 	}
 	return p, nil
+}
+
+// addInterfaces declares in the pcapng output the interfaces the pcapng
+// input has described since the output was opened.
+func (p *pipeline) addInterfaces() error {
+	ifs := p.ng.Interfaces()
+	for ; p.sinkIfaces < len(ifs); p.sinkIfaces++ {
+		if _, err := p.sink.AddInterface(outputInterface(p.cfg, p.nano, ifs[p.sinkIfaces])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// outputInterface is intf as a pcapng -w file declares it: the input's
+// resolution unless --micro or --nano says otherwise (tcpdump has no
+// pcapng output to follow), no time offset.
+func outputInterface(cfg *config, nano bool, intf pcapng.Interface) pcapng.Interface {
+	switch {
+	case cfg.tsPrecision == "nano" || (cfg.tsPrecision == "" && nano):
+		intf.TSResolution = pcapng.Nanosecond
+	case cfg.tsPrecision == "micro" || intf.TSResolution == 0:
+		intf.TSResolution = pcapng.Microsecond
+	}
+	intf.TSOffset = 0
+	return intf
 }
 
 // openSink opens -w's output, rotated as -C, -G and -W ask.
@@ -205,16 +252,8 @@ func openSink(cfg *config, e *env, spec outputSpec) (*dumper.Dumper, error) {
 		if len(ifaces) == 0 {
 			ifaces = []pcapng.Interface{{LinkType: spec.linkType, SnapLen: spec.snapLen, Name: cfg.device}}
 		}
-		// pcapng keeps the input's resolution unless --micro or --nano
-		// says otherwise (tcpdump has no pcapng output to follow).
 		for i := range ifaces {
-			switch {
-			case cfg.tsPrecision == "nano" || (cfg.tsPrecision == "" && spec.nano):
-				ifaces[i].TSResolution = pcapng.Nanosecond
-			case cfg.tsPrecision == "micro" || ifaces[i].TSResolution == 0:
-				ifaces[i].TSResolution = pcapng.Microsecond
-			}
-			ifaces[i].TSOffset = 0
+			ifaces[i] = outputInterface(cfg, spec.nano, ifaces[i])
 		}
 		format = dumper.Pcapng{
 			Section:    pcapng.WriterOptions{UserApplication: "snare " + version, OS: runtime.GOOS},
@@ -283,7 +322,7 @@ func readFiles(cfg *config, e *env, files []string) (err error) {
 			defer src.Close()
 			return dumpProgram(cfg, e, lt, src.SnapLen())
 		}
-		match, err := compileMatcher(cfg, lt, src.SnapLen())
+		match, err := newMatcher(cfg, lt, src.SnapLen())
 		if err != nil {
 			src.Close()
 			return err
@@ -331,7 +370,7 @@ func readFiles(cfg *config, e *env, files []string) (err error) {
 }
 
 // readLoop runs one source to its end through match into p.
-func readLoop(src reader, match func([]byte, int) bool, p *pipeline) error {
+func readLoop(src reader, m *matcher, p *pipeline) error {
 	for {
 		if ev := p.events.Load(); ev != 0 {
 			if err := p.onEvents(ev); err != nil {
@@ -345,7 +384,9 @@ func readLoop(src reader, match func([]byte, int) bool, p *pipeline) error {
 			}
 			return err
 		}
-		if match != nil && !match(data, ci.Length) {
+		if ok, err := m.match(data, ci.Length, ci.LinkType); err != nil {
+			return err
+		} else if !ok {
 			continue
 		}
 		if err := p.handle(data, ci); err != nil {

@@ -277,6 +277,7 @@ func captures() map[string]struct {
 	)
 	// IPv4 options, fragments, bad header checksum, other protocols
 	rr := cat([]byte{1, 7, 11, 4}, make([]byte, 8), []byte{0})
+	ts := cat([]byte{68, 12, 9, 1}, []byte{10, 0, 0, 1}, u32(5000))
 	ra := []byte{148, 4, 0, 0}
 	add("ipv4", 1,
 		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 100, ttl: 1, proto: 17, opts: cat(rr, ra)}, ip4A, ip4B, udpDgram(5000, 5001, []byte("opts"), nil, false)))},
@@ -286,6 +287,8 @@ func captures() map[string]struct {
 		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 103, ttl: 64, proto: 253, tos: 0xc0}, ip4A, ip4B, make([]byte, 24)))},
 		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 104, ttl: 64, proto: 4}, ip4A, ip4B, udp4(ip4B, ip4A, 7, 9, []byte("ipip"))))},
 		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 105, ttl: 64, proto: 17}, ip4A, ip4B, udpDgram(5000, 5001, make([]byte, 64), nil, false))), snap: 30},
+		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 106, ttl: 64, proto: 17, opts: ts}, ip4A, ip4B, udpDgram(5000, 5003, []byte("ts"), nil, false)))},
+		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 107, ttl: 64, proto: 6, opts: []byte{7, 3, 4, 0}}, ip4A, ip4B, tcpSeg(1, 2, 3, 4, 0x02, 5, nil, nil, p4(ip4A, ip4B, 6), false)))},
 		c{data: eth(macB, macA, 0x0800, []byte{0x45, 0, 0, 10, 0, 0})},
 		c{data: eth(macB, macA, 0x0800, []byte{0x46, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 0x44})},
 		c{data: eth(macB, macA, 0x0800, cat([]byte{0x55}, make([]byte, 30)))},
@@ -346,6 +349,13 @@ func captures() map[string]struct {
 		c{data: eth(macB, macA, 0x86dd, ipv6(58, 255, ip6B, ip6A, icmp6Msg(ip6B, ip6A, 133, 0, cat(u32(0), []byte{1, 1}, macA))))},
 		c{data: eth(macB, macA, 0x86dd, ipv6(6, 64, ip6A, ip6B, make([]byte, 20))), snap: 60},
 		c{data: eth(macB, macA, 0x86dd, ipv6(60, 64, ip6A, ip6B, cat([]byte{59, 0, 1, 4, 0, 0, 0, 0})))},
+		c{data: eth(macB, macA, 0x86dd, ipv6(6, 64, ip6B, ip6A, tcpSeg(50000, 443, 900, 6, 0x10, 1000, nil, nil, p6(ip6B, ip6A, 6), false)))},
+		c{data: eth(macB, macA, 0x86dd, ipv6(6, 64, ip6B, ip6A, tcpSeg(50000, 443, 900, 6, 0x18, 1000, nil, []byte("data"), p6(ip6B, ip6A, 6), false)))},
+		c{data: eth(macB, macA, 0x86dd, ipv6(6, 64, ip6A, ip6B, tcpSeg(443, 50000, 6, 904, 0x10, 1000, nil, nil, p6(ip6A, ip6B, 6), true)))},
+		c{data: eth(macB, macA, 0x86dd, ipv6(43, 64, ip6A, ip6B, cat([]byte{17, 2, 0, 1}, u32(0), ip6B, udpDgram(7, 8, []byte("rt"), nil, false))))},
+		c{data: eth(macB, macA, 0x86dd, ipv6(58, 255, ip6B, ip6A, icmp6Msg(ip6B, ip6A, 134, 0, cat([]byte{64, 0xc0}, u16(1800), u32(0), u32(0), []byte{1, 1}, macB, []byte{5, 1, 0, 0}, u32(1500),
+			[]byte{3, 4, 64, 0xc0}, u32(86400), u32(14400), u32(0), ip6A))))},
+		c{data: eth(macB, macA, 0x86dd, ipv6(58, 64, ip6B, ip6A, icmp6Msg(ip6B, ip6A, 4, 1, cat(u32(40), ipv6(17, 64, ip6A, ip6B, nil)))))},
 	)
 	add("dns", 1,
 		c{data: eth(macB, macA, 0x0800, udp4(ip4A, ip4B, 53000, 53, dnsQuery(0x1234, "www.example.com", 1)))},
@@ -395,8 +405,12 @@ func captures() map[string]struct {
 		c{data: eth(macB, macA, 0x8100, vlan(100, 0x0800, udp4(ip4A, ip4B, 1, 2, []byte("vlan"))))},
 		c{data: eth(macB, macA, 0x88a8, vlan(0x2000|10, 0x8100, vlan(0x1000|20, 0x0806, cat(u16(1), u16(0x0800), []byte{6, 4}, u16(1), macA, ip4A, make([]byte, 6), ip4B))))},
 		c{data: eth(macB, macA, 0x88b5, []byte("local experimental ethertype payload"))},
-		c{data: eth(macB, macA, 0x0026, cat([]byte{0x42, 0x42, 0x03}, make([]byte, 35)))},
 		c{data: macA, snap: 6},
+	)
+	// 802.3 frames with LLC: outside the protocols snare decodes.
+	add("llc", 1,
+		c{data: eth(macB, macA, 0x0026, cat([]byte{0x42, 0x42, 0x03}, make([]byte, 35)))},
+		c{data: eth(macB, macA, 0x0010, cat([]byte{0xf0, 0xf0, 0x03}, []byte("netbeui-ish")))},
 	)
 	sllHdr := func(pt, typ int) []byte { return cat(u16(pt), u16(1), u16(6), macA, []byte{0, 0}, u16(typ)) }
 	add("sll", 113,

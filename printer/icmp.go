@@ -520,6 +520,7 @@ func (p *Printer) icmp6Opts(b, d []byte, off, length int) ([]byte, bool) {
 			b = appendLinkAddr(b, o[2:])
 		case 5:
 			if l >= 8 {
+				b = append(b, ' ')
 				b = appendUint(b, uint64(be32(o[4:])))
 			}
 		case 3:

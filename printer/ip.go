@@ -305,17 +305,17 @@ func appendIPTS(b, o []byte) []byte {
 	if o[3]&15 != 0 {
 		hoplen = 8
 	}
-	if (olen-4)&(hoplen-1) != 0 || olen > 40 {
+	if (olen-4)&(hoplen-1) != 0 {
 		b = append(b, "[bad length "...)
 		b = appendUint(b, uint64(olen))
 		b = append(b, ']')
 	}
 	ptr := int(o[2]) - 1
-	length := 0
-	if ptr < 4 || ptr > olen+1 || ptr&3 != 0 {
+	pos := 0
+	if ptr < 4 || (ptr-4)&(hoplen-1) != 0 || ptr > olen+1 {
 		b = append(b, "[bad ptr "...)
 		b = appendUint(b, uint64(o[2]))
-		return append(b, ']')
+		b = append(b, ']')
 	}
 	switch o[3] & 15 {
 	case 0:
@@ -330,28 +330,25 @@ func appendIPTS(b, o []byte) []byte {
 		b = append(b, ']')
 		goto done
 	}
-	_ = length
-	for len := 4; len < olen; len += hoplen {
-		if ptr == len {
+	for pos = 4; pos < olen; pos += hoplen {
+		if ptr == pos {
 			b = append(b, " ^ "...)
-		}
-		if len+hoplen > olen {
-			break
-		}
-		if hoplen == 8 {
-			b = append(b, ' ')
-			b = appendIP4(b, o[len:len+4])
-			b = append(b, '@')
-			b = appendUint(b, uint64(be32(o[len+4:])))
 		} else {
 			b = append(b, ' ')
-			b = appendUint(b, uint64(be32(o[len:])))
+		}
+		if pos+hoplen > olen {
+			break
+		}
+		b = appendUint(b, uint64(be32(o[pos+hoplen-4:])))
+		b = append(b, '@')
+		if hoplen == 8 {
+			b = appendIP4(b, o[pos:pos+4])
 		}
 	}
-	if ptr == olen {
+done:
+	if ptr == pos {
 		b = append(b, " ^ "...)
 	}
-done:
 	if o[3]>>4 != 0 {
 		b = append(b, " ["...)
 		b = appendUint(b, uint64(o[3]>>4))

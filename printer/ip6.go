@@ -126,24 +126,29 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 				return p.trunc(b, "srcrt")
 			}
 			hl := (int(cp[1]) + 1) << 3
-			b = append(b, "srcrt (len="...)
+			b = append(b, "RT6 (len="...)
 			b = appendUint(b, uint64(cp[1]))
 			b = append(b, ", type="...)
 			b = appendUint(b, uint64(cp[2]))
+			if cp[2] == 0 {
+				b = append(b, " [Deprecated]"...)
+			}
 			b = append(b, ", segleft="...)
 			b = appendUint(b, uint64(cp[3]))
 			switch cp[2] {
 			case 0, 2:
 				if len(cp) < 8 {
-					return p.trunc(b, "srcrt")
+					return p.trunc(b, "rt6")
 				}
-				b = append(b, ", rsv=0x"...)
-				b = appendHex(b, uint64(be32(cp[4:])))
+				if p.opts.Verbose > 0 {
+					b = append(b, ", rsv=0x"...)
+					b = appendHex(b, uint64(be32(cp[4:])))
+				}
 				n := int(cp[1]) >> 1
 				for i := 0; i < n; i++ {
 					a := 8 + 16*i
 					if a+16 > len(cp) {
-						return p.trunc(b, "srcrt")
+						return p.trunc(b, "rt6")
 					}
 					b = append(b, ", ["...)
 					b = appendUint(b, uint64(i))

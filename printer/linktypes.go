@@ -141,6 +141,9 @@ func (p *Printer) sll(b, d []byte, length int) []byte {
 			b = appendMAC(b, d[6:12])
 			b = append(b, ' ')
 		}
+		if p.opts.Quiet {
+			return b
+		}
 		b = p.sllProto(b, be16(d[14:]))
 		b = append(b, ", length "...)
 		b = appendUint(b, uint64(l))
@@ -236,6 +239,9 @@ func (p *Printer) sll2(b, d []byte, length int) []byte {
 		if d[11] == 6 {
 			b = appendMAC(b, d[12:18])
 			b = append(b, ' ')
+		}
+		if p.opts.Quiet {
+			return b
 		}
 		b = p.sllProto(b, be16(d))
 		b = append(b, ", length "...)

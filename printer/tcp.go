@@ -23,7 +23,7 @@ var tcpOptNames = map[byte]string{0: "eol", 1: "nop", 2: "mss", 3: "wscale", 4: 
 	28: "uto", 29: "tcp-ao", 30: "mptcp", 34: "tfo", 254: "exp"}
 
 func (p *Printer) appendPort(b []byte, port uint16, udp bool) []byte {
-	if p.opts.NoResolve < 2 {
+	if p.opts.NoResolve == 0 {
 		if n := servName(port, udp); n != "" {
 			return append(b, n...)
 		}

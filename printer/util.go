@@ -231,7 +231,7 @@ func (p *Printer) appendDump(b, data []byte) []byte {
 
 // suppressDefault reports whether the generic hex dump of unknown
 // payloads is suppressed (tcpdump does so when -x/-X/-A print anyway).
-func (p *Printer) suppressDefault() bool { return p.opts.Hex != HexNone }
+func (p *Printer) suppressDefault() bool { return p.opts.Hex != HexNone || p.opts.Quiet }
 
 // appendIP4 appends a dotted-quad address.
 func appendIP4(b, a []byte) []byte {

@@ -16,7 +16,7 @@ type tcpSeqs struct{ seq, ack uint32 }
 // it holds maxTCPConns entries it is emptied (tcpdump never evicts).
 type tcpTable struct{ m map[tcpKey]tcpSeqs }
 
-const maxTCPConns = 1 << 20
+var maxTCPConns = 1 << 20
 
 var tcpOptNames = map[byte]string{0: "eol", 1: "nop", 2: "mss", 3: "wscale", 4: "sackOK", 5: "sack",
 	6: "echo", 7: "echoreply", 8: "TS", 11: "cc", 12: "ccnew", 13: "", 19: "md5", 20: "scps",

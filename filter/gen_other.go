@@ -304,10 +304,118 @@ func (g *gen) gateway(mac []byte, addrs []netip.Addr, proto, dir string) *expr {
 	return and(b0, b1)
 }
 
-// protochain follows IPv6 extension headers (not yet supported).
+// asm assembles statements with internal jumps to labels.
+type asm struct {
+	s      []stmt
+	labels map[string]int
+	refs   []asmRef
+}
+
+type asmRef struct {
+	at     int
+	jt, jf string // labels ("" = next); for JA, jt only
+}
+
+func (a *asm) op(op uint16, k uint32) { a.s = append(a.s, stmt{op: op, k: k}) }
+func (a *asm) label(l string)         { a.labels[l] = len(a.s) }
+func (a *asm) jmp(op uint16, k uint32, jt, jf string) {
+	a.refs = append(a.refs, asmRef{len(a.s), jt, jf})
+	a.s = append(a.s, stmt{op: op, k: k})
+}
+
+func (a *asm) resolve() ([]stmt, map[int][2]uint8) {
+	jumps := map[int][2]uint8{}
+	for _, r := range a.refs {
+		rel := func(l string) int {
+			if l == "" {
+				return 0
+			}
+			return a.labels[l] - (r.at + 1)
+		}
+		st := &a.s[r.at]
+		if st.op&0xf0 == bpf.JA {
+			st.k = uint32(int32(rel(r.jt)))
+		} else {
+			jumps[r.at] = [2]uint8{uint8(rel(r.jt)), uint8(rel(r.jf))}
+		}
+	}
+	return a.s, jumps
+}
+
+// protochain follows the IPv6 extension header chain (and AH for both
+// IPv4 and IPv6) looking for protocol v, as libpcap does, with a loop
+// (a backward jump) inside one block.
 func (g *gen) protochain(v uint32, proto string) *expr {
-	fail(g.pos, "'protochain' not supported")
-	return nil
+	if g.offLinkPl.isVariable {
+		fail(g.pos, "'protochain' not supported with variable length headers")
+	}
+	reg := g.allocReg()
+	defer g.freeReg(reg)
+	switch proto {
+	case "":
+		b0 := g.protochain(v, "ip")
+		b := g.protochain(v, "ip6")
+		return or(b0, b)
+	case "ip", "ip6":
+	default:
+		fail(g.pos, "bad protocol applied for 'protochain'")
+	}
+	c := g.offLinkPl.constant + g.offNl
+	a := &asm{labels: map[string]int{}}
+	const jeqK = bpf.JMP | bpf.JEQ | bpf.K
+	var b0 *expr
+	if proto == "ip" {
+		b0 = g.linkType(ethertypeIP)
+		a.op(bpf.LD|bpf.ABS|bpf.B, c+9)
+		a.op(bpf.LDX|bpf.MSH|bpf.B, c)
+	} else {
+		b0 = g.linkType(ethertypeIPV6)
+		a.op(bpf.LD|bpf.ABS|bpf.B, c+6)
+		a.op(bpf.LDX|bpf.IMM, 40)
+	}
+	a.label("loop")
+	a.jmp(jeqK, v, "found", "")
+	a.jmp(jeqK, ipprotoNone, "found", "")
+	if proto == "ip6" {
+		a.jmp(jeqK, ipprotoHopOpts, "ext", "")
+		a.jmp(jeqK, ipprotoDstOpts, "ext", "")
+		a.jmp(jeqK, ipprotoRouting, "ext", "")
+		a.jmp(jeqK, ipprotoFragment, "ext", "ah")
+		// An extension header: next header, then its length in 8-byte
+		// units not counting the first 8.
+		a.label("ext")
+		a.op(bpf.LD|bpf.IND|bpf.B, c)
+		a.op(bpf.ST, uint32(reg))
+		a.op(bpf.LD|bpf.IND|bpf.B, c+1)
+		a.op(bpf.ALU|bpf.ADD|bpf.K, 1)
+		a.op(bpf.ALU|bpf.MUL|bpf.K, 8)
+		a.op(bpf.ALU|bpf.ADD|bpf.X, 0)
+		a.op(bpf.MISC|bpf.TAX, 0)
+		a.op(bpf.LD|bpf.MEM, uint32(reg))
+		a.jmp(bpf.JMP|bpf.JA, 0, "loop", "")
+	} else {
+		a.op(bpf.ALU|bpf.ADD|bpf.K, 0)
+	}
+	// AH: next header, then its length in 4-byte units less 2.
+	a.label("ah")
+	a.jmp(jeqK, ipprotoAH, "", "found")
+	a.op(bpf.LD|bpf.IND|bpf.B, c)
+	a.op(bpf.ST, uint32(reg))
+	a.op(bpf.MISC|bpf.TXA, 0)
+	a.op(bpf.ALU|bpf.ADD|bpf.K, 1)
+	a.op(bpf.MISC|bpf.TAX, 0)
+	a.op(bpf.LD|bpf.IND|bpf.B, c)
+	a.op(bpf.ALU|bpf.ADD|bpf.K, 2)
+	a.op(bpf.ALU|bpf.MUL|bpf.K, 4)
+	a.op(bpf.MISC|bpf.TAX, 0)
+	a.op(bpf.LD|bpf.MEM, uint32(reg))
+	a.jmp(bpf.JMP|bpf.JA, 0, "loop", "")
+	a.label("found")
+	a.op(bpf.ALU|bpf.ADD|bpf.K, 0)
+	stmts, jumps := a.resolve()
+	b := g.branch(stmts, jeqK, v)
+	b.head.jumps = jumps
+	return and(b0, b)
 }
 
 // --- arithmetic ---

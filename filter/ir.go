@@ -13,6 +13,9 @@ type stmt struct {
 type block struct {
 	id    int
 	stmts []stmt
+	// jumps holds the jt/jf offsets of conditional jumps inside stmts
+	// (protochain's loop), by statement index.
+	jumps map[int][2]uint8
 	op    uint16
 	k     uint32
 	jt    *block
@@ -166,8 +169,9 @@ func linearize(root *block) bpf.Program {
 	}
 	prog := make(bpf.Program, 0, 64)
 	for _, b := range order {
-		for _, s := range b.stmts {
-			prog = append(prog, bpf.Instruction{Op: s.op, K: s.k})
+		for i, s := range b.stmts {
+			j := b.jumps[i]
+			prog = append(prog, bpf.Instruction{Op: s.op, Jt: j[0], Jf: j[1], K: s.k})
 		}
 		if b.isRet() {
 			prog = append(prog, bpf.Instruction{Op: b.op, K: b.k})

@@ -278,7 +278,7 @@ func removeRedundantLoads(root *block) {
 		if b.isRet() {
 			continue
 		}
-		if v, ok := aEntry[b]; ok && len(b.stmts) > 0 && b.stmts[0] == v && isAbsLoad(v) {
+		if v, ok := aEntry[b]; ok && len(b.stmts) > 0 && b.stmts[0] == v && isAbsLoad(v) && !hasJumps(b) {
 			b.stmts = b.stmts[1:]
 		}
 		switch {
@@ -297,4 +297,14 @@ func removeRedundantLoads(root *block) {
 			}
 		}
 	}
+}
+
+// hasJumps reports whether a block's statements contain jumps.
+func hasJumps(b *block) bool {
+	for _, s := range b.stmts {
+		if s.op&0x07 == bpf.JMP {
+			return true
+		}
+	}
+	return false
 }

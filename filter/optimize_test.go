@@ -17,6 +17,7 @@ func TestOptimizeEquivalent(t *testing.T) {
 		"vlan and ip", "vlan 10 and tcp", "mpls and ip", "pppoes and ip6",
 		"ip and ip and ip6", "tcp and not tcp", "len > 60 and ip[2:2] > 40",
 		"vxlan and ip", "geneve 5 and tcp port 80", "vxlan 7 or udp", "vlan and vxlan",
+		"protochain 17", "ip6 protochain 6 or tcp",
 	}
 	rng := rand.New(rand.NewSource(1))
 	base := [][]byte{

@@ -15,9 +15,18 @@ import (
 
 var (
 	bpfrunOnce sync.Once
+	bpfrunDir  string
 	bpfrunPath string
 	bpfrunErr  string
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bpfrunDir != "" {
+		os.RemoveAll(bpfrunDir)
+	}
+	os.Exit(code)
+}
 
 // bpfrun builds testdata/bpfrun.c, the libpcap reference runner, or skips.
 func bpfrun(t *testing.T) string {
@@ -36,6 +45,7 @@ func bpfrun(t *testing.T) string {
 			bpfrunErr = err.Error()
 			return
 		}
+		bpfrunDir = dir
 		out := filepath.Join(dir, "bpfrun")
 		if b, err := exec.Command("gcc", "-O2", "-o", out, "testdata/bpfrun.c", "-lpcap").CombinedOutput(); err != nil {
 			bpfrunErr = "building bpfrun: " + err.Error() + ": " + string(b)

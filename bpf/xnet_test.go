@@ -87,4 +87,23 @@ func TestMachineMatchesXNetVM(t *testing.T) {
 	if compared < 500 {
 		t.Errorf("only %d programs compared", compared)
 	}
+	// Filter-shaped programs, full of fused sequences.
+	ppkts := patternPackets(r, 100)
+	for range 500 {
+		p := patternProgram(r)
+		vm := xnetVM(p)
+		if vm == nil {
+			t.Fatalf("x/net refuses a pattern program\n%s", p.Disassemble())
+		}
+		m := mustMachine(t, p)
+		for i, pk := range ppkts {
+			want, err := vm.Run(pk.data)
+			if err != nil {
+				t.Fatalf("x/net VM: %v", err)
+			}
+			if got := m.Run(pk.data, len(pk.data)); int(got) != want {
+				t.Fatalf("packet %d (% x): machine %d, x/net %d\n%s", i, pk.data, got, want, p.Disassemble())
+			}
+		}
+	}
 }

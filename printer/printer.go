@@ -110,6 +110,11 @@ type Printer struct {
 
 	seqs tcpTable
 
+	// cached "[date ]HH:MM:SS." of the second tsSec
+	tsSec int64
+	tsLen int
+	tsBuf [32]byte
+
 	// per-packet state
 	linkLen int  // bytes of link-layer header (for -x/-X/-A)
 	jumped  bool // a printer stopped at truncated data

@@ -101,6 +101,13 @@ func (p *Printer) appendTimestamp(b []byte, ts time.Time) []byte {
 		b = p.appendFrac(b, ns)
 		return append(b, ' ')
 	}
+	// The clock part changes once a second: cache it.
+	if sec := ts.Unix(); sec == p.tsSec && p.tsLen > 0 {
+		b = append(b, p.tsBuf[:p.tsLen]...)
+		b = p.appendFrac(b, ts.Nanosecond())
+		return append(b, ' ')
+	}
+	start := len(b)
 	t := ts.In(p.opts.Location)
 	if p.opts.Timestamp == TimeDate {
 		y, mo, d := t.Date()
@@ -118,6 +125,8 @@ func (p *Printer) appendTimestamp(b []byte, ts time.Time) []byte {
 	b = append(b, ':')
 	b = append2d(b, s)
 	b = append(b, '.')
+	p.tsSec = ts.Unix()
+	p.tsLen = copy(p.tsBuf[:], b[start:])
 	b = p.appendFrac(b, t.Nanosecond())
 	return append(b, ' ')
 }

@@ -284,3 +284,25 @@ func TestLivePermission(t *testing.T) {
 		t.Errorf("stderr %q", se.String())
 	}
 }
+
+// TestLiveRunningCount checks -v with -w: "Got N" on stderr every
+// second, as tcpdump prints it.
+func TestLiveRunningCount(t *testing.T) {
+	p := testnet.New(t)
+	out := filepath.Join(t.TempDir(), "v.pcap")
+	cmd := p.Command(testnet.B, snareBin, "-i", p.IfB, "-v", "-w", out, "--immediate-mode", "udp")
+	stderr := started(t, cmd)
+	sendUDP(t, p, 7002, 4)
+	// The count has no newline, so stderr (read by lines) shows it only
+	// at exit: give the ticker time to print it.
+	time.Sleep(1500 * time.Millisecond)
+	signalSnare(t, cmd, syscall.SIGTERM)
+	waitExit(t, cmd)
+	e := stderr.wait(t)
+	if !strings.Contains(e, "Got 4\r") {
+		t.Errorf("no running count in %q", e)
+	}
+	if !strings.Contains(e, "snare: listening on "+p.IfB) {
+		t.Errorf("-v -w: the listening line lacks the program name: %q", e)
+	}
+}

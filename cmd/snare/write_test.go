@@ -199,3 +199,26 @@ func TestTimeRotationNames(t *testing.T) {
 		t.Errorf("file %q", name)
 	}
 }
+
+// TestDropPrivileges checks -Z: an unknown user fails as in tcpdump;
+// a known one leaves the output file written.
+func TestDropPrivileges(t *testing.T) {
+	needTcpdump(t)
+	want := tcpdump(t, "-r", samplePath, "-Z", "no-such-user-snare", "-w", "/dev/null")
+	got := runSnare(t, "-r", samplePath, "-Z", "no-such-user-snare", "-w", "/dev/null")
+	if got.code != 1 || want.code != 1 || lastLine(got.stderr) != strings.Replace(lastLine(want.stderr), "tcpdump", "snare", 1) {
+		t.Errorf("-Z unknown: %+v, tcpdump %+v", got, want)
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("dropping to another user needs root")
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "z.pcap")
+	r := runSnare(t, "-r", samplePath, "-Z", "nobody", "-w", out)
+	if r.code != 0 {
+		t.Fatalf("-Z nobody: %+v", r)
+	}
+	if c := runSnare(t, "--count", "-r", out); c.stdout != "36 packets\n" {
+		t.Errorf("file written before dropping privileges: %q", c.stdout)
+	}
+}

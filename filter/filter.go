@@ -100,6 +100,10 @@ func Compile(expr string, opts Options) (prog bpf.Program, err error) {
 	root := g.program(tree)
 	if opts.Optimize {
 		root = optimize(root)
+		if rejectsAll(root) {
+			// libpcap's optimizer refuses such programs.
+			fail(-1, "expression rejects all packets")
+		}
 	}
 	return linearize(root), nil
 }

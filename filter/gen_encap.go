@@ -207,6 +207,9 @@ func (g *gen) vlan(v uint32, has bool) *expr {
 	if g.labelStackDepth > 0 {
 		fail(g.pos, "no VLAN match after MPLS")
 	}
+	if g.isPPPoES {
+		fail(g.pos, "'vlan' not supported on DLT_PPP")
+	}
 	var b0 *expr
 	switch g.dlt {
 	case dltEN10MB, dltNetAnalyzer, dltNetAnalyzerTransparent, dltIEEE80211:

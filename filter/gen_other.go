@@ -349,6 +349,9 @@ func (g *gen) protochain(v uint32, proto string) *expr {
 	if g.offLinkPl.isVariable {
 		fail(g.pos, "'protochain' not supported with variable length headers")
 	}
+	if v > 255 {
+		fail(g.pos, "protocol number %d greater than maximum 255", v)
+	}
 	reg := g.allocReg()
 	defer g.freeReg(reg)
 	switch proto {

@@ -141,6 +141,7 @@ func (g *gen) proto(v uint32, proto, dir string) *expr {
 		b1 := g.proto(v, "ip6", dir)
 		return or(b0, b1)
 	case "link":
+		g.checkLinkProto(v)
 		return g.linkType(v)
 	case "ip":
 		if v > 255 {
@@ -614,6 +615,9 @@ func (g *gen) ncode(s string, v uint32, q qual) *expr {
 	switch q.addr {
 	case "", "host", "net":
 		if proto == "decnet" {
+			if s == "" {
+				fail(g.pos, "invalid DECnet address '%d'", v)
+			}
 			return g.host(v, 0, proto, dir, q.addr)
 		}
 		if proto == "link" {
@@ -753,4 +757,25 @@ func (g *gen) ecode(mac []byte, q qual) *expr {
 	}
 	fail(g.pos, "Ethernet address used in non-ether expression")
 	return nil
+}
+
+// checkLinkProto range-checks a numeric link-layer protocol.
+func (g *gen) checkLinkProto(v uint32) {
+	switch g.dlt {
+	case dltPPP, dltPPPPPPD, dltPPPBSDOS, dltPPPSerial, dltPPPEther:
+		if v > 0xffff {
+			fail(g.pos, "PPP protocol %d greater than maximum 65535", v)
+		}
+	case dltCHDLC:
+		if v > 0xffff {
+			fail(g.pos, "HDLC protocol %d greater than maximum 65535", v)
+		}
+	case dltEN10MB, dltLINUXSLL, dltLINUXSLL2, dltNetAnalyzer, dltNetAnalyzerTransparent:
+		if v > 0xffff {
+			fail(g.pos, "EtherType %d greater than maximum 65535", v)
+		}
+		if v > 255 && v <= ethermtu {
+			fail(g.pos, "LLC DSAP %d greater than maximum 255", v)
+		}
+	}
 }

@@ -148,12 +148,45 @@ func topoOrder(root *block) []*block {
 // optimize improves the block graph while keeping it equivalent.
 func optimize(root *block) *block {
 	for pass := 0; pass < 4; pass++ {
-		if !threadJumps(root) {
+		changed := threadJumps(root)
+		// A constant test at the root decides where the program starts.
+		for steps := 0; steps < 64; steps++ {
+			c, ok := constBlock(root)
+			if !ok {
+				break
+			}
+			if c {
+				root = root.jt
+			} else {
+				root = root.jf
+			}
+			changed = true
+		}
+		if !changed {
 			break
 		}
 	}
 	removeRedundantLoads(root)
 	return root
+}
+
+// constBlock reports the outcome of a block that tests a constant
+// ("ld #k; jeq #c").
+func constBlock(b *block) (outcome, ok bool) {
+	if b.isRet() || isJA(b) || b.op&bpf.X != 0 || len(b.stmts) != 1 || b.stmts[0].op != bpf.LD|bpf.IMM {
+		return false, false
+	}
+	return evalJump(b.op, b.stmts[0].k, b.k), true
+}
+
+// rejectsAll reports whether every return reachable from root is 0.
+func rejectsAll(root *block) bool {
+	for _, b := range topoOrder(root) {
+		if b.isRet() && (b.op != bpf.RET|bpf.K || b.k != 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // threadJumps redirects edges past blocks whose outcome is known; it
@@ -199,7 +232,13 @@ func threadJumps(root *block) bool {
 				}
 				var next *block
 				var tf fact
-				if v, ok := decide(fs, keys[t], t.op, t.k); ok {
+				if c, ok := constBlock(t); ok {
+					if c {
+						next = t.jt
+					} else {
+						next = t.jf
+					}
+				} else if v, ok := decide(fs, keys[t], t.op, t.k); ok {
 					tf = fact{keys[t], t.op, t.k, v}
 					if v {
 						next = t.jt

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/snare-pcap/snare/bpf"
@@ -15,7 +16,7 @@ func TestOptimizeEquivalent(t *testing.T) {
 		"ip6 and (tcp or udp) and portrange 1000-2000", "arp or rarp or host beta",
 		"not (ip and ip[0] & 0xf = 5) or tcp[13] & 2 != 0", "ether src gw and ip",
 		"vlan and ip", "vlan 10 and tcp", "mpls and ip", "pppoes and ip6",
-		"ip and ip and ip6", "tcp and not tcp", "len > 60 and ip[2:2] > 40",
+		"len > 60 and ip[2:2] > 40",
 		"vxlan and ip", "geneve 5 and tcp port 80", "vxlan 7 or udp", "vlan and vxlan",
 		"protochain 17", "ip6 protochain 6 or tcp",
 	}
@@ -67,5 +68,18 @@ func TestOptimizeShrinks(t *testing.T) {
 	op, _ := Compile("ip and ip and ip", Options{LinkType: 1, Optimize: true})
 	if len(op) != 4 {
 		t.Errorf("'ip and ip and ip' optimized to %d instructions, want 4:\n%s", len(op), op.Disassemble())
+	}
+}
+
+// TestOptimizeRejectsAll checks that, like libpcap's optimizer, the
+// optimizer refuses a filter that can match nothing.
+func TestOptimizeRejectsAll(t *testing.T) {
+	for _, e := range []string{"ip and ip6", "ip and ip and ip6", "ip and not ip", "tcp and not tcp"} {
+		if _, err := Compile(e, Options{LinkType: 1, Optimize: true}); err == nil || !strings.Contains(err.Error(), "expression rejects all packets") {
+			t.Errorf("%q optimized: err = %v, want 'expression rejects all packets'", e, err)
+		}
+		if _, err := Compile(e, Options{LinkType: 1}); err != nil {
+			t.Errorf("%q unoptimized: %v", e, err)
+		}
 	}
 }

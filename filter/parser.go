@@ -387,11 +387,11 @@ func (p *parser) parseRTerm(q qual) (node, qual) {
 			p.syntaxError()
 		}
 		op := p.next()
-		if op.kind != tOP || !strings.Contains("&|<>=", op.text) || (op.text == "==") {
-			if !(op.kind == tOP && op.text == "==") {
-				p.i--
-				p.syntaxError()
-			}
+		switch {
+		case op.kind == tOP && (op.text == "&" || op.text == "|" || op.text == "<" || op.text == ">" || op.text == "=" || op.text == "=="):
+		default:
+			p.i--
+			p.syntaxError()
 		}
 		val := p.next()
 		if val.kind != tNUM {

@@ -23,3 +23,6 @@ func (module) Devices() ([]snare.Interface, error) { return devices() }
 // Create returns an inactive source; the device is looked up on
 // activation.
 func (module) Create(device string) (snare.Source, error) { return newSource(device), nil }
+
+var _ snare.Source = (*src)(nil)
+var _ snare.Pender = (*src)(nil)

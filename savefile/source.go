@@ -126,3 +126,5 @@ func (s *fileSource) Close() error {
 	}
 	return s.r.Close()
 }
+
+var _ snare.Source = (*fileSource)(nil)

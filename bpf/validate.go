@@ -230,17 +230,21 @@ func checkMemInit(p Program) error {
 	return nil
 }
 
-// ValidateUserland checks p the way libpcap's userland bpf_validate does
-// before its interpreter runs a program; NewMachine applies these rules.
-// It is looser than Validate: programs may hold up to
+// ValidateUserland checks p with the rules of libpcap's userland
+// bpf_validate (as in its development version, 1.11), which NewMachine
+// applies. It is looser than Validate: programs may hold up to
 // MaxUserlandInstructions instructions, an unconditional jump may go
-// backward (libpcap's compiler emits backward jumps for "protochain";
-// the machine bounds how many it takes per packet, see Machine.Run) but not to itself,
+// backward (libpcap's compiler emits backward jumps for "protochain"; the
+// machine bounds how many it takes per packet) but not to itself,
 // absolute loads may use any offset (those past the packet, ancillary
-// ones included, simply fail at run time) and scratch memory need not be
-// written before it is read (it starts as zeros). Known opcodes only,
-// scratch indexes below 16, no constant division by zero or shift by 32
-// or more, conditional jumps in range and a final RET are still required.
+// ones included, simply fail at run time in Run) and scratch memory need
+// not be written before it is read (it starts as zeros). Known opcodes
+// only, scratch indexes below 16, no constant division by zero or shift
+// by 32 or more, conditional jumps in range and a final RET are still
+// required. (libpcap 1.10's bpf_validate is looser still: it also takes
+// constant shifts of 32 or more, a JA to itself, and opcodes with unused
+// bits set such as 0x08; its interpreter then rejects every packet at
+// such an opcode.)
 func (p Program) ValidateUserland() error {
 	n := len(p)
 	if n == 0 {

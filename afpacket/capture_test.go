@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/snare-pcap/snare"
 	"github.com/snare-pcap/snare/internal/testnet"
 	"github.com/snare-pcap/snare/link"
@@ -71,5 +73,33 @@ func TestExactlyOnce(t *testing.T) {
 	}
 	if st.Dropped != 0 || st.Received != uint64(len(got)) || st.Captured != uint64(len(got)) {
 		t.Errorf("stats %+v, captured %d (of which %d ours)", st, len(got), n)
+	}
+}
+
+// TestDispatchAndFd: once a block is ready the Fd polls readable, and
+// Dispatch hands over every packet that is ready in one call.
+func TestDispatchAndFd(t *testing.T) {
+	p := testnet.New(t)
+	rx := open(t, p, testnet.B, p.IfB, func(h *snare.Handle) {
+		h.SetTimeout(20 * time.Millisecond)
+		h.SetDirection(snare.DirectionIn)
+	})
+	tx := open(t, p, testnet.A, p.IfA, nil)
+	for i := range 100 {
+		tx.WritePacketData(udpFrame(p, uint32(i), 100, 9))
+	}
+	fds := []unix.PollFd{{Fd: int32(rx.Fd()), Events: unix.POLLIN}}
+	if n, err := unix.Poll(fds, int(hang/time.Millisecond)); err != nil || n != 1 {
+		t.Fatalf("poll on Fd: %d %v", n, err)
+	}
+	time.Sleep(100 * time.Millisecond) // let every block time out, in case the burst spans two
+	got := 0
+	n, err := rx.Dispatch(0, func(data []byte, ci snare.CaptureInfo) {
+		if _, ok := seqOf(data); ok {
+			got++
+		}
+	})
+	if err != nil || n != got || got != 100 {
+		t.Fatalf("Dispatch returned %d (%v), %d of ours; want all 100 in one call", n, err, got)
 	}
 }

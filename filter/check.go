@@ -54,6 +54,27 @@ func (g *gen) checkQualifiers(n *idNode) {
 			fail(n.pos, "'%s' is valid for 802.11 syntax only", q.dir)
 		}
 	}
+	if n.kind == tEID && !(q.proto == "link" && addr == "host") {
+		fail(n.pos, "Ethernet address used in non-ether expression")
+	}
+	if n.kind == tHID && q.proto != "decnet" {
+		if _, _, ok := atoin(n.text); !ok {
+			fail(n.pos, "invalid IPv4 address '%s'", n.text)
+		}
+	}
+	if q.proto == "decnet" {
+		switch addr {
+		case "net", "proto", "protochain", "gateway", "port", "portrange":
+			fail(n.pos, "'decnet' is not a valid qualifier for '%s'", addr)
+		case "host":
+			if n.kind != tHID {
+				fail(n.pos, "'decnet' is not a valid qualifier for 'host'")
+			}
+		}
+	}
+	if addr == "gateway" && n.kind == tNUM {
+		fail(n.pos, "'gateway' is not a valid qualifier for '%s'", n.raw)
+	}
 	form := addrForm(n)
 	if form != "" {
 		switch addr {
@@ -72,12 +93,18 @@ func (g *gen) checkQualifiers(n *idNode) {
 	case "host", "net":
 		kind := ""
 		switch {
+		case n.kind == tHID && addr == "net" && (n.masklen >= 0 || n.mask != ""):
+			kind = "IPv4 prefix"
 		case n.kind == tHID || (n.kind == tNUM && q.proto != "link"):
 			kind = "IPv4 address"
+		case n.kind == tHID6 && addr == "net" && n.masklen >= 0:
+			kind = "IPv6 prefix"
 		case n.kind == tHID6:
 			kind = "IPv6 address"
 		case n.kind == tID && addr == "net":
 			kind = "IPv4 network name"
+		case n.kind == tID && addr == "host" && q.proto != "link":
+			kind = "Internet hostname"
 		}
 		if kind == "" {
 			return
@@ -87,19 +114,21 @@ func (g *gen) checkQualifiers(n *idNode) {
 		case "":
 			ok = true
 		case "ip", "arp", "rarp":
-			ok = kind != "IPv6 address"
+			ok = kind != "IPv6 address" && kind != "IPv6 prefix"
+			if kind == "Internet hostname" {
+				ok = true
+			}
 		case "ip6":
-			ok = kind == "IPv6 address"
+			ok = kind == "IPv6 address" || kind == "IPv6 prefix" || kind == "Internet hostname"
 		case "decnet":
 			if addr == "net" {
 				fail(n.pos, "'decnet' is not a valid qualifier for 'net'")
 			}
 			ok = kind == "IPv4 address"
 		case "link":
-			if kind == "IPv6 address" {
-				return // reported by the generator
+			if n.kind == tHID || n.kind == tNUM {
+				fail(n.pos, "illegal link-layer address '%s'", operandText(n))
 			}
-			fail(n.pos, "illegal link-layer address '%s'", operandText(n))
 		}
 		if !ok {
 			fail(n.pos, "'%s' is not a valid qualifier for '%s <%s>'", q.proto, addr, kind)

@@ -18,6 +18,7 @@ package filter
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/snare-pcap/snare/bpf"
 	"github.com/snare-pcap/snare/link"
@@ -91,6 +92,7 @@ func Compile(expr string, opts Options) (prog bpf.Program, err error) {
 				panic(r)
 			}
 			ce.Expr = expr
+			ce.Msg = strings.ReplaceAll(ce.Msg, "%DLT%", dltName(uint32(opts.LinkType)))
 			prog, err = nil, ce
 		}
 	}()

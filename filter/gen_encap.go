@@ -220,7 +220,7 @@ func (g *gen) vlan(v uint32, has bool) *expr {
 			b0 = g.vlanNoExtensions(v, has)
 		}
 	default:
-		fail(g.pos, "no VLAN support for %s", dltName(g.dlt))
+		fail(g.pos, "'vlan' not supported on DLT_%s", dltName(g.dlt))
 	}
 	g.vlanStackDepth++
 	return b0
@@ -295,7 +295,7 @@ func (g *gen) mpls(v uint32, has bool) *expr {
 		case dltPPP:
 			b0 = g.linkType(pppMPLSUC)
 		default:
-			fail(g.pos, "no MPLS support for %s", dltName(g.dlt))
+			fail(g.pos, "'mpls' not supported on DLT_%s", dltName(g.dlt))
 		}
 	}
 	if has {

@@ -55,12 +55,15 @@ func (g *gen) scode(name string, q qual) *expr {
 		lo, hi, real := g.portRange(name, proto)
 		return g.ports(lo, hi, real, dir)
 	case "gateway":
+		if g.isGeneveOrVXLAN {
+			fail(g.pos, "'gateway' cannot be used within VXLAN or Geneve")
+		}
 		mac, ok := g.res.ether(name)
 		if !ok {
-			fail(g.pos, "unknown ether host: %s", name)
+			fail(g.pos, "unknown Ethernet-like host '%s'", name)
 		}
 		addrs := g.res.host(name)
-		if len(addrs) == 0 {
+		if v4, _ := splitAddrs(addrs); len(v4) == 0 {
 			fail(g.pos, "unknown host '%s'", name)
 		}
 		return g.gateway(mac[:], addrs, proto, dir)
@@ -68,6 +71,11 @@ func (g *gen) scode(name string, q qual) *expr {
 		v := g.lookupProto(name, proto)
 		return g.proto(uint32(v), proto, dir)
 	case "protochain":
+		if proto == "" {
+			if _, ok := g.res.protocol(name); !ok {
+				fail(g.pos, "unknown 'protochain' value '%s'", name)
+			}
+		}
 		v := g.lookupProto(name, proto)
 		return g.protochain(uint32(v), proto)
 	}

@@ -36,6 +36,7 @@ type (
 		kind    tok    // tNUM, tID, tHID, tHID6, tEID, tAID
 		text    string // as written (for tNUM: empty when a pure number)
 		num     uint32
+		raw     string // the token as written
 		mask    string // "mask" operand for HID mask HID
 		masklen int    // /len, -1 when absent
 		pos     int
@@ -249,7 +250,7 @@ func (p *parser) parseNID(q qual) node {
 	if q == qerr {
 		fail(t.pos, "syntax error: '%s' needs a qualifier (such as 'host', 'net' or 'port')", t.text)
 	}
-	n := &idNode{q: q, kind: t.kind, text: t.text, num: t.num, masklen: -1, pos: t.pos}
+	n := &idNode{q: q, kind: t.kind, text: t.text, raw: t.text, num: t.num, masklen: -1, pos: t.pos}
 	switch t.kind {
 	case tNUM:
 		n.text = ""
@@ -403,6 +404,14 @@ func (p *parser) parseRTerm(q qual) (node, qual) {
 			opText = "="
 		}
 		return &otherNode{what: "byte", num: idx.num, op: opText, num2: val.num, pos: t.pos}, qerr
+	case "type", "subtype", "dir":
+		fail(t.pos, "'type/subtype' not supported on DLT_%s", "%DLT%")
+	case "vpi", "vci", "lane", "oam", "oamf4", "oamf4ec", "oamf4sc", "sc", "ilmic", "metac", "bcc", "connectmsg", "metaconnect":
+		fail(t.pos, "'%s' supported only on SUNATM", t.kw)
+	case "ifname", "rnr", "srnr", "reason", "rset", "action":
+		fail(t.pos, "'%s' supported only on PFLOG linktype", t.kw)
+	case "fisu", "lssu", "msu", "hfisu", "hlssu", "hmsu", "sio", "opc", "dpc", "sls", "hsio", "hopc", "hdpc", "hsls":
+		fail(t.pos, "'%s' supported only on SS7", t.kw)
 	case "inbound", "outbound", "pppoed":
 		p.next()
 		return &otherNode{what: t.kw, pos: t.pos}, qerr
@@ -465,7 +474,7 @@ func (p *parser) parseRTerm(q qual) (node, qual) {
 	}
 	if p.peek().kind == tKW && aquals[p.peek().kw] {
 		a := p.next()
-		if (a.kw == "proto" || a.kw == "protochain") && hq.dir != "" {
+		if (a.kw == "proto" || a.kw == "protochain" || a.kw == "gateway") && hq.dir != "" {
 			p.i--
 			p.syntaxError()
 		}

@@ -203,6 +203,17 @@ func scanWord(s string, i int) token {
 	}
 	run := s[i:j]
 	macLen := macPrefix(run)
+	if macLen < len(run) && strings.Count(run, ":") == 5 && !strings.Contains(run, "::") {
+		// Six colon-separated groups that are not all hex: a mistyped
+		// Ethernet address.
+		end := j
+		for end < len(s) && isAlnum(s[end]) {
+			end++
+		}
+		if _, ok := parseMAC(s[i:end]); !ok && end > j {
+			fail(i, "invalid Ethernet address")
+		}
+	}
 	v6Len := 0
 	if strings.Contains(run, ":") {
 		// Longest prefix made of IPv6 characters that contains a colon.
@@ -390,14 +401,23 @@ func parseMAC(s string) ([6]byte, bool) {
 	return m, true
 }
 
-// numError describes why a number token does not parse, in libpcap's words.
+// numError describes why a number token does not parse, in libpcap's
+// words: digits are taken one at a time, so whichever of overflow and a
+// bad octal digit comes first is reported.
 func numError(s string) string {
 	switch {
 	case len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X"):
 		return "hexadecimal number " + s + " overflows 32 bits"
 	case len(s) > 1 && s[0] == '0':
-		if strings.ContainsAny(s, "89") {
-			return "number " + s + " contains non-octal digit"
+		var v uint64
+		for i := 1; i < len(s); i++ {
+			if s[i] > '7' {
+				return "number " + s + " contains non-octal digit"
+			}
+			v = v*8 + uint64(s[i]-'0')
+			if v > 0xffffffff {
+				return "octal number " + s + " overflows 32 bits"
+			}
 		}
 		return "octal number " + s + " overflows 32 bits"
 	}

@@ -62,16 +62,6 @@ func (g *gen) checkQualifiers(n *idNode) {
 			fail(n.pos, "invalid IPv4 address '%s'", n.text)
 		}
 	}
-	if q.proto == "decnet" {
-		switch addr {
-		case "net", "proto", "protochain", "gateway", "port", "portrange":
-			fail(n.pos, "'decnet' is not a valid qualifier for '%s'", addr)
-		case "host":
-			if n.kind != tHID {
-				fail(n.pos, "'decnet' is not a valid qualifier for 'host'")
-			}
-		}
-	}
 	if addr == "gateway" && n.kind == tNUM {
 		fail(n.pos, "'gateway' is not a valid qualifier for '%s'", n.raw)
 	}
@@ -82,11 +72,27 @@ func (g *gen) checkQualifiers(n *idNode) {
 			fail(n.pos, "'%s' qualifier applied to %s", addr, form)
 		case "gateway":
 			fail(n.pos, "'gateway' is not a valid qualifier for '%s'", operandText(n))
+		}
+	}
+	if q.proto == "decnet" && n.kind == tHID && addr == "host" && (n.mask != "" || n.masklen >= 0) {
+		fail(n.pos, "'decnet' is not a valid qualifier for 'host'")
+	}
+	if addr == "host" && ((n.kind == tHID && (n.mask != "" || (n.masklen >= 0 && n.masklen != 32))) ||
+		(n.kind == tHID6 && n.masklen >= 0 && n.masklen != 128)) {
+		fail(n.pos, "'host' is not a valid qualifier for '%s'", operandText(n))
+	}
+	if q.proto == "decnet" && n.kind != tHID6 {
+		switch addr {
+		case "net", "proto", "protochain", "gateway", "port", "portrange":
+			fail(n.pos, "'decnet' is not a valid qualifier for '%s'", addr)
 		case "host":
-			if (n.kind == tHID && (n.mask != "" || (n.masklen >= 0 && n.masklen != 32))) ||
-				(n.kind == tHID6 && n.masklen >= 0 && n.masklen != 128) {
-				fail(n.pos, "'host' is not a valid qualifier for '%s'", operandText(n))
+			switch {
+			case n.kind == tNUM:
+				fail(n.pos, "invalid DECnet address '%s'", n.raw)
+			case n.kind != tHID || n.mask != "" || n.masklen >= 0:
+				fail(n.pos, "'decnet' is not a valid qualifier for 'host'")
 			}
+			return
 		}
 	}
 	switch addr {
@@ -97,7 +103,7 @@ func (g *gen) checkQualifiers(n *idNode) {
 			kind = "IPv4 prefix"
 		case n.kind == tHID || (n.kind == tNUM && q.proto != "link"):
 			kind = "IPv4 address"
-		case n.kind == tHID6 && addr == "net" && n.masklen >= 0:
+		case n.kind == tHID6 && addr == "net":
 			kind = "IPv6 prefix"
 		case n.kind == tHID6:
 			kind = "IPv6 address"

@@ -601,7 +601,7 @@ func (g *gen) ncode(s string, v uint32, q qual) *expr {
 			var ok bool
 			v, ok = atodn(s)
 			if !ok {
-				fail(g.pos, "malformed decnet address '%s'", s)
+				fail(g.pos, "invalid DECnet address '%s'", s)
 			}
 			vlen = 16
 		} else {

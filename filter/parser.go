@@ -404,8 +404,10 @@ func (p *parser) parseRTerm(q qual) (node, qual) {
 			opText = "="
 		}
 		return &otherNode{what: "byte", num: idx.num, op: opText, num2: val.num, pos: t.pos}, qerr
-	case "type", "subtype", "dir":
+	case "type", "subtype":
 		fail(t.pos, "'type/subtype' not supported on DLT_%s", "%DLT%")
+	case "dir":
+		fail(t.pos, "'dir' not supported on DLT_%s", "%DLT%")
 	case "vpi", "vci", "lane", "oam", "oamf4", "oamf4ec", "oamf4sc", "sc", "ilmic", "metac", "bcc", "connectmsg", "metaconnect":
 		fail(t.pos, "'%s' supported only on SUNATM", t.kw)
 	case "ifname", "rnr", "srnr", "reason", "rset", "action":

@@ -203,15 +203,18 @@ func scanWord(s string, i int) token {
 	}
 	run := s[i:j]
 	macLen := macPrefix(run)
-	if macLen < len(run) && strings.Count(run, ":") == 5 && !strings.Contains(run, "::") {
-		// Six colon-separated groups that are not all hex: a mistyped
-		// Ethernet address.
-		end := j
-		for end < len(s) && isAlnum(s[end]) {
+	{
+		// Six colon-separated groups that do not form an Ethernet
+		// address: a mistyped one.
+		end := i
+		for end < len(s) && (isAlnum(s[end]) || s[end] == ':') {
 			end++
 		}
-		if _, ok := parseMAC(s[i:end]); !ok && end > j {
-			fail(i, "invalid Ethernet address")
+		w := s[i:end]
+		if strings.Count(w, ":") == 5 && !strings.Contains(w, "::") {
+			if _, ok := parseMAC(w); !ok {
+				fail(i, "invalid Ethernet address")
+			}
 		}
 	}
 	v6Len := 0

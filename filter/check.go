@@ -65,6 +65,9 @@ func (g *gen) checkQualifiers(n *idNode) {
 	if addr == "gateway" && n.kind == tNUM {
 		fail(n.pos, "'gateway' is not a valid qualifier for '%s'", n.raw)
 	}
+	if q.proto == "decnet" && addr == "gateway" && n.kind != tHID6 {
+		fail(n.pos, "'decnet' is not a valid qualifier for 'gateway'")
+	}
 	form := addrForm(n)
 	if form != "" {
 		switch addr {
@@ -127,12 +130,9 @@ func (g *gen) checkQualifiers(n *idNode) {
 		case "ip6":
 			ok = kind == "IPv6 address" || kind == "IPv6 prefix" || kind == "Internet hostname"
 		case "decnet":
-			if addr == "net" {
-				fail(n.pos, "'decnet' is not a valid qualifier for 'net'")
-			}
-			ok = kind == "IPv4 address"
+			ok = kind == "IPv4 address" && addr == "host"
 		case "link":
-			if n.kind == tHID || n.kind == tNUM {
+			if (n.kind == tHID || n.kind == tNUM) && kind != "IPv4 prefix" {
 				fail(n.pos, "illegal link-layer address '%s'", operandText(n))
 			}
 		}

@@ -84,7 +84,7 @@ func (g *gen) broadcast(proto string) *expr {
 		case g.isEthernetLike(), g.dlt == dltFDDI, g.dlt == dltIEEE802:
 			return g.linkHost(bcast, "dst")
 		}
-		fail(g.pos, "not a broadcast link")
+		fail(g.pos, "'broadcast' not supported on DLT_%s", dltName(g.dlt))
 	case "ip":
 		if g.opts.Netmask == NetmaskUnknown {
 			fail(g.pos, "netmask not known, so 'ip broadcast' not supported")
@@ -114,7 +114,7 @@ func (g *gen) multicast(proto string) *expr {
 			s := g.loadA(orLinkHdr, 2, bpf.B)
 			return g.branch(s, bpf.JMP|bpf.JSET|bpf.K, 1)
 		}
-		fail(g.pos, "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel")
+		fail(g.pos, "'multicast' not supported on DLT_%s", dltName(g.dlt))
 	case "ip":
 		b0 := g.linkType(ethertypeIP)
 		b1 := g.mcmp(orLinkPl, 16, bpf.B, 224, 0xf0)
@@ -462,7 +462,7 @@ func (g *gen) llcInternal() *expr {
 	case dltFDDI, dltIEEE802:
 		return g.gtrue()
 	}
-	fail(g.pos, "'llc' not supported for %s", dltName(g.dlt))
+	fail(g.pos, "'llc' not supported on DLT_%s", dltName(g.dlt))
 	return nil
 }
 

@@ -26,6 +26,9 @@ func (g *gen) scode(name string, q qual) *expr {
 		return g.host(addr, mask, proto, dir, q.addr)
 	case "", "host":
 		if proto == "link" {
+			if !(g.isEthernetLike() || g.dlt == dltFDDI || g.dlt == dltIEEE802) {
+				fail(g.pos, "'link host NAME' not supported on DLT_%s", dltName(g.dlt))
+			}
 			mac, ok := g.res.ether(name)
 			if !ok {
 				if g.isEthernetLike() || g.dlt == dltFDDI || g.dlt == dltIEEE802 {
@@ -68,7 +71,7 @@ func (g *gen) scode(name string, q qual) *expr {
 		}
 		return g.gateway(mac[:], addrs, proto, dir)
 	case "proto":
-		v := g.lookupProto(name, proto)
+		v := g.lookupProto(name, proto, "proto")
 		return g.proto(uint32(v), proto, dir)
 	case "protochain":
 		if proto == "" {
@@ -76,7 +79,7 @@ func (g *gen) scode(name string, q qual) *expr {
 				fail(g.pos, "unknown 'protochain' value '%s'", name)
 			}
 		}
-		v := g.lookupProto(name, proto)
+		v := g.lookupProto(name, proto, "protochain")
 		return g.protochain(uint32(v), proto)
 	}
 	fail(g.pos, "syntax error")
@@ -125,12 +128,18 @@ func (g *gen) realProto(proto string, r int) int {
 }
 
 // lookupProto resolves a protocol name for "proto" and "protochain".
-func (g *gen) lookupProto(name, proto string) int {
+func (g *gen) lookupProto(name, proto, what string) int {
+	unknown := func() {
+		if proto == "" {
+			fail(g.pos, "unknown '%s' value '%s'", what, name)
+		}
+		fail(g.pos, "unknown '%s %s' value '%s'", proto, what, name)
+	}
 	switch proto {
 	case "", "ip", "ip6":
 		v, ok := g.res.protocol(name)
 		if !ok {
-			fail(g.pos, "unknown ip proto '%s'", name)
+			unknown()
 		}
 		return v
 	case "link":
@@ -140,7 +149,7 @@ func (g *gen) lookupProto(name, proto string) int {
 		if v, ok := llcProtos[strings.ToLower(name)]; ok {
 			return int(v)
 		}
-		fail(g.pos, "unknown ether proto '%s'", name)
+		unknown()
 	case "iso":
 		switch name {
 		case "esis":
@@ -150,9 +159,9 @@ func (g *gen) lookupProto(name, proto string) int {
 		case "clnp":
 			return isoCLNP
 		}
-		fail(g.pos, "unknown osi proto '%s'", name)
+		unknown()
 	}
-	fail(g.pos, "unknown protocol: %s", name)
+	unknown()
 	return 0
 }
 

@@ -422,7 +422,7 @@ func (g *gen) linkHost(mac []byte, dir string) *expr {
 	case dltIEEE802:
 		return g.trHostop(mac, dir)
 	}
-	fail(g.pos, "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
+	fail(g.pos, "'link host XX:XX:XX:XX:XX:XX' not supported on DLT_%s", dltName(g.dlt))
 	return nil
 }
 
@@ -567,7 +567,7 @@ func (g *gen) id(n *idNode) *expr {
 		}
 		return g.ecode(mac[:], n.q)
 	case tAID:
-		fail(n.pos, "ARCnet addresses are not supported on %s", dltName(g.dlt))
+		fail(n.pos, "'link host $XX' not supported on DLT_%s", dltName(g.dlt))
 	case tID:
 		return g.scode(n.text, n.q)
 	}

@@ -226,6 +226,8 @@ func scanWord(s string, i int) token {
 		}
 		if _, err := netip.ParseAddr(run[:k]); err == nil {
 			v6Len = k
+		} else if strings.Count(run[:k], ":") > 7 {
+			fail(i, "syntax error: invalid IPv6 address %s", run[:k])
 		} else if strings.Count(run[:k], ":") >= 2 && k > max(idLen, macLen, hidPrefix(s[i:])) {
 			fail(i, "invalid IPv6 address %s", run[:k])
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -32,5 +33,23 @@ func TestLengths(t *testing.T) {
 	r := runSnare(t, "-nn", "--lengths", "-c", "1", "-r", samplePath)
 	if !strings.HasPrefix(r.stdout, "12:00:00.000000 caplen 60 len 60 ARP") {
 		t.Errorf("--lengths: %q", r.stdout)
+	}
+}
+
+type fakeResolver map[string]string
+
+func (f fakeResolver) LookupAddr(ip netip.Addr) (string, bool) {
+	n, ok := f[ip.String()]
+	return n, ok
+}
+
+// TestShortNames checks -N's resolver: the domain is cut.
+func TestShortNames(t *testing.T) {
+	r := shortNames{fakeResolver{"192.0.2.1": "gw.example.net", "192.0.2.2": "plain"}}
+	for ip, want := range map[string]string{"192.0.2.1": "gw", "192.0.2.2": "plain", "192.0.2.3": ""} {
+		got, _ := r.LookupAddr(netip.MustParseAddr(ip))
+		if got != want {
+			t.Errorf("%s: %q, want %q", ip, got, want)
+		}
 	}
 }

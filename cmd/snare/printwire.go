@@ -2,6 +2,8 @@ package main
 
 import (
 	"io"
+	"net/netip"
+	"strings"
 
 	"github.com/snare-pcap/snare/printer"
 )
@@ -20,7 +22,12 @@ func newPrinter(cfg *config, w io.Writer) packetPrinter {
 	case cfg.xflag == 1:
 		hex = printer.HexPayload
 	}
+	var res printer.Resolver
+	if cfg.Nflag > 0 && cfg.nflag == 0 {
+		res = shortNames{printer.NewDNSResolver(0)}
+	}
 	return printer.New(w, printer.Options{
+		Resolver:        res,
 		Verbose:         cfg.verbose,
 		NoResolve:       min(cfg.nflag, 2),
 		Quiet:           cfg.quiet,
@@ -34,4 +41,16 @@ func newPrinter(cfg *config, w io.Writer) packetPrinter {
 		Number:          cfg.number,
 		Lengths:         cfg.lengths,
 	})
+}
+
+// shortNames is -N: host names without their domain ("nic", not
+// "nic.ddn.mil").
+type shortNames struct{ r printer.Resolver }
+
+func (s shortNames) LookupAddr(ip netip.Addr) (string, bool) {
+	name, ok := s.r.LookupAddr(ip)
+	if i := strings.IndexByte(name, '.'); ok && i > 0 {
+		name = name[:i]
+	}
+	return name, ok
 }

@@ -106,6 +106,11 @@ func dumpProgram(cfg *config, e *env, lt link.Type, snap int) error {
 	if err != nil {
 		return err
 	}
+	return printProgram(cfg, e, prog)
+}
+
+// printProgram prints prog in -d's, -dd's or -ddd's form.
+func printProgram(cfg *config, e *env, prog bpf.Program) error {
 	var text string
 	switch cfg.dump {
 	case 1:
@@ -115,7 +120,7 @@ func dumpProgram(cfg *config, e *env, lt link.Type, snap int) error {
 	default:
 		text = prog.FormatDecimal()
 	}
-	_, err = fmt.Fprint(e.stdout, text)
+	_, err := fmt.Fprint(e.stdout, text)
 	return err
 }
 

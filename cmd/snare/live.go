@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/snare-pcap/snare"
 	_ "github.com/snare-pcap/snare/afpacket" // live capture on Linux interfaces and "any"
+	"github.com/snare-pcap/snare/bpf"
 	"github.com/snare-pcap/snare/dumper"
+	"github.com/snare-pcap/snare/filter"
 	"github.com/snare-pcap/snare/pcapng"
 )
 
@@ -227,11 +230,15 @@ func capture(cfg *config, e *env) error {
 		return err
 	}
 	defer h.Close()
-	if cfg.dump > 0 {
-		return dumpProgram(cfg, e, h.LinkType(), h.SnapLen())
+	prog, err := compileLive(cfg, h, dev)
+	if err != nil {
+		return err
 	}
-	if err := h.SetFilter(cfg.expr); err != nil {
-		return filterError(unwrapFilter(err))
+	if cfg.dump > 0 {
+		return printProgram(cfg, e, prog)
+	}
+	if err := h.SetBPF(prog); err != nil {
+		return errorf("%v", err)
 	}
 	lt := h.LinkType()
 	spec := outputSpec{linkType: lt, snapLen: h.SnapLen(), nano: cfg.tsPrecision == "nano"}
@@ -374,16 +381,26 @@ func capture(cfg *config, e *env) error {
 	return ferr
 }
 
-// unwrapFilter returns the compiler's error inside a handle's
-// "DEV: filter EXPR: ..." wrapping, so it is worded as for files.
-func unwrapFilter(err error) error {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err
-		}
-		err = u
+// compileLive compiles cfg's expression for the handle as tcpdump does
+// for a live capture: the device's netmask, its link type and snap
+// length, the Linux socket's ancillary loads, optimized unless -O.
+func compileLive(cfg *config, h *snare.Handle, dev string) (bpf.Program, error) {
+	var mask uint32
+	if _, m, err := snare.LookupNet(dev); err == nil && m.Is4() {
+		b := m.As4()
+		mask = binary.BigEndian.Uint32(b[:])
 	}
+	prog, err := filter.Compile(cfg.expr, filter.Options{
+		LinkType:    h.LinkType(),
+		SnapLen:     h.SnapLen(),
+		Netmask:     mask,
+		Optimize:    !cfg.noOptimize,
+		LinuxSocket: h.Source().LinuxSocket(),
+	})
+	if err != nil {
+		return nil, filterError(err)
+	}
+	return prog, nil
 }
 
 // printStats prints tcpdump's statistics: on exit three lines, on

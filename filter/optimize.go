@@ -15,8 +15,10 @@ import (
 //     the packet is known ("[12] == 0x800 was true"); an edge that leads
 //     to a block whose test is decided by those facts is redirected past
 //     it, as libpcap's opt_j does with its edge dominators;
-//   - redundant load removal: a block that starts by loading the value the
-//     accumulator already holds on every incoming edge drops the load.
+//   - redundant load removal: a block whose statements recompute, from
+//     the packet alone, the values A and X already hold on every incoming
+//     edge drops them;
+//   - merging of equal blocks (same statements, branch and successors).
 //
 // Facts are only kept about values computed from the packet itself
 // (never from scratch memory), so no statement can invalidate them.
@@ -167,7 +169,7 @@ func optimize(root *block) *block {
 		}
 	}
 	removeRedundantLoads(root)
-	return root
+	return mergeBlocks(root)
 }
 
 // constBlock reports the outcome of a block that tests a constant
@@ -274,8 +276,9 @@ func propagate(in map[*block][]fact, reached map[*block]bool, t *block, fs []fac
 	in[t] = intersect(in[t], fs)
 }
 
-// removeRedundantLoads drops a block's leading absolute load when the
-// accumulator already holds that value on every incoming edge.
+// removeRedundantLoads drops a block's statements when they recompute,
+// from the packet alone, exactly the accumulator and index values that
+// every incoming edge already carries.
 func removeRedundantLoads(root *block) {
 	order := topoOrder(root)
 	preds := map[*block][]*block{}
@@ -290,50 +293,90 @@ func removeRedundantLoads(root *block) {
 			preds[b.jf] = append(preds[b.jf], b)
 		}
 	}
-	// aExit[b] is the single absolute load whose value A holds when b
-	// branches, or the zero stmt when unknown.
-	aEntry := map[*block]stmt{}
-	aExit := map[*block]stmt{}
-	isAbsLoad := func(s stmt) bool {
-		return s.op == bpf.LD|bpf.ABS|bpf.W || s.op == bpf.LD|bpf.ABS|bpf.H || s.op == bpf.LD|bpf.ABS|bpf.B
-	}
+	// exit[b] names the pure statement sequence whose results A and X
+	// hold when b branches ("" when unknown).
+	entry := map[*block]string{}
+	exit := map[*block]string{}
 	for _, b := range order {
 		if b != root && len(preds[b]) > 0 {
-			first := true
-			var v stmt
-			ok := true
-			for _, p := range preds[b] {
-				e, known := aExit[p]
-				if !known || (!first && e != v) {
-					ok = false
+			v := exit[preds[b][0]]
+			for _, p := range preds[b][1:] {
+				if exit[p] != v {
+					v = ""
 					break
 				}
-				v, first = e, false
 			}
-			if ok {
-				aEntry[b] = v
-			}
+			entry[b] = v
 		}
 		if b.isRet() {
 			continue
 		}
-		if v, ok := aEntry[b]; ok && len(b.stmts) > 0 && b.stmts[0] == v && isAbsLoad(v) && !hasJumps(b) {
-			b.stmts = b.stmts[1:]
+		if len(b.stmts) == 0 {
+			exit[b] = entry[b]
+			continue
 		}
-		switch {
-		case len(b.stmts) == 0:
-			if v, ok := aEntry[b]; ok {
-				aExit[b] = v
+		key, pure := stmtsKey(b.stmts)
+		if !pure || hasJumps(b) {
+			continue
+		}
+		if key == entry[b] {
+			b.stmts = nil
+		}
+		exit[b] = key
+	}
+}
+
+// stmtsKey names a statement sequence that depends only on the packet
+// (it loads A, and X if it uses it, itself, and writes no memory).
+func stmtsKey(stmts []stmt) (string, bool) {
+	b := &block{stmts: stmts, op: bpf.JMP | bpf.JEQ | bpf.K}
+	return pureKey(b)
+}
+
+// mergeBlocks makes equal blocks (same statements, branch and
+// successors) one block; a block's effect depends only on its content
+// and the state it is entered with, so this changes nothing.
+func mergeBlocks(root *block) *block {
+	for {
+		order := topoOrder(root)
+		seen := map[string]*block{}
+		repl := map[*block]*block{}
+		for i := len(order) - 1; i >= 0; i-- {
+			b := order[i]
+			if b.jumps != nil {
+				continue
 			}
-		case len(b.stmts) == 1 && isAbsLoad(b.stmts[0]):
-			aExit[b] = b.stmts[0]
-		default:
-			// A load followed by more statements: track the last plain
-			// load only when nothing after it touches A.
-			last := b.stmts[len(b.stmts)-1]
-			if isAbsLoad(last) {
-				aExit[b] = last
+			var sb strings.Builder
+			for _, s := range b.stmts {
+				sb.WriteString(strconv.FormatUint(uint64(s.op), 16) + ":" + strconv.FormatUint(uint64(s.k), 16) + ";")
 			}
+			sb.WriteString("|" + strconv.FormatUint(uint64(b.op), 16) + ":" + strconv.FormatUint(uint64(b.k), 16))
+			if !b.isRet() {
+				sb.WriteString("|" + strconv.Itoa(b.jt.id))
+				if b.jf != nil {
+					sb.WriteString("," + strconv.Itoa(b.jf.id))
+				}
+			}
+			k := sb.String()
+			if o, ok := seen[k]; ok {
+				repl[b] = o
+			} else {
+				seen[k] = b
+			}
+		}
+		if len(repl) == 0 {
+			return root
+		}
+		for _, b := range order {
+			if r, ok := repl[b.jt]; ok {
+				b.jt = r
+			}
+			if r, ok := repl[b.jf]; ok {
+				b.jf = r
+			}
+		}
+		if r, ok := repl[root]; ok {
+			root = r
 		}
 	}
 }

@@ -107,6 +107,9 @@ func TestBadOptionsLikeTcpdump(t *testing.T) {
 		{"--time-stamp-precision=bad", "-r", samplePath},
 		{"-r", "/nonexistent/file.pcap"},
 		{"-r", samplePath, "-V", "/nonexistent"},
+		{"-V", "/nonexistent/list"},
+		{"-y", "NOSUCHTYPE", "-d", "ip"},
+		{"-tttttt", "-r", samplePath},
 		{"--interface"},
 		{"--no-"},
 	}

@@ -279,3 +279,20 @@ func TestLinkTypes(t *testing.T) {
 		t.Error("unknown link type compiled")
 	}
 }
+
+// TestDeepNesting checks that absurd nesting is an error, not a crash,
+// and that reasonable nesting works.
+func TestDeepNesting(t *testing.T) {
+	deep := strings.Repeat("(", 100000) + "tcp" + strings.Repeat(")", 100000)
+	if _, err := Compile(deep, Options{LinkType: 1}); err == nil || !strings.Contains(err.Error(), "nested too deeply") {
+		t.Errorf("100000 parentheses: err = %v", err)
+	}
+	nots := strings.Repeat("not ", 100000) + "tcp"
+	if _, err := Compile(nots, Options{LinkType: 1}); err == nil {
+		t.Error("100000 nots compiled")
+	}
+	ok := strings.Repeat("(", 50) + "tcp" + strings.Repeat(")", 50)
+	if _, err := Compile(ok, Options{LinkType: 1}); err != nil {
+		t.Errorf("50 parentheses: %v", err)
+	}
+}

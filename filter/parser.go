@@ -86,10 +86,25 @@ type arth struct {
 
 // parser is a recursive-descent parser for libpcap's grammar.
 type parser struct {
-	src  string
-	toks []token
-	i    int
+	src   string
+	toks  []token
+	i     int
+	depth int
 }
+
+// maxDepth bounds the nesting of parentheses, "not" and unary minus, so
+// that no input can exhaust the stack.
+const maxDepth = 500
+
+// enter counts one level of nesting; the caller defers p.leave().
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > maxDepth {
+		fail(p.peek().pos, "expression nested too deeply (more than %d levels)", maxDepth)
+	}
+}
+
+func (p *parser) leave() { p.depth-- }
 
 func newParser(src string) *parser {
 	return &parser{src: src, toks: scan(src)}
@@ -221,6 +236,8 @@ func (p *parser) tryParenID() (ok bool) {
 
 // parseID parses grammar's id with inherited qualifier q.
 func (p *parser) parseID(q qual) node {
+	p.enter()
+	defer p.leave()
 	t := p.peek()
 	if t.kind == tKW && t.kw == "not" {
 		p.next()
@@ -307,6 +324,8 @@ func (p *parser) parseNID(q qual) node {
 
 // parsePNum parses NUM or ( pnum ).
 func (p *parser) parsePNum() uint32 {
+	p.enter()
+	defer p.leave()
 	if p.isOP("(") {
 		p.next()
 		v := p.parsePNum()
@@ -323,6 +342,8 @@ func (p *parser) parsePNum() uint32 {
 
 // parseTerm: term := not term | rterm.
 func (p *parser) parseTerm(q qual) (node, qual) {
+	p.enter()
+	defer p.leave()
 	if p.isKW("not") {
 		t := p.next()
 		n, q2 := p.parseTerm(q)
@@ -600,6 +621,8 @@ func contains(list []string, s string) bool {
 }
 
 func (p *parser) parseArthUnary() *arth {
+	p.enter()
+	defer p.leave()
 	t := p.peek()
 	switch {
 	case t.kind == tOP && t.text == "-":

@@ -346,6 +346,11 @@ func capture(cfg *config, e *env) error {
 			}
 		}
 		q.release(batches)
+		// Printed lines go out once the queue is drained: at once when
+		// traffic is light, in large writes when it is heavy.
+		if p.pr != nil && outErr == nil {
+			outErr = p.pr.Flush()
+		}
 		if flushReq.Swap(false) && p.sink != nil {
 			if err := p.sink.Flush(); err != nil && outErr == nil {
 				outErr = err

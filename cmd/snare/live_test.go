@@ -189,7 +189,8 @@ func TestLiveCaptureLikeTcpdump(t *testing.T) {
 // three lines and clean exit, and that printing runs (-nn).
 func TestLiveSignals(t *testing.T) {
 	p := testnet.New(t)
-	cmd := p.Command(testnet.B, snareBin, "-i", p.IfB, "-nn", "-l", "--immediate-mode", "udp")
+	// No -l: lines must still come out while the capture runs.
+	cmd := p.Command(testnet.B, snareBin, "-i", p.IfB, "-nn", "--immediate-mode", "udp")
 	out := newSyncBuffer()
 	cmd.Stdout = out
 	stderr := started(t, cmd)
@@ -197,6 +198,9 @@ func TestLiveSignals(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for strings.Count(out.String(), "\n") < 3 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
+	}
+	if n := strings.Count(out.String(), "\n"); n != 3 {
+		t.Errorf("%d lines printed while capturing, want 3", n)
 	}
 	// ip netns exec runs snare as its child: signal the whole group.
 	signalSnare(t, cmd, syscall.SIGUSR1)

@@ -2,11 +2,14 @@ package filter
 
 import (
 	"bufio"
+	"context"
+	"net"
 	"net/netip"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Service is a port number and the IP protocol ("tcp", "udp", "sctp")
@@ -29,6 +32,9 @@ type Tables struct {
 // Resolver resolves the names used in filter expressions.
 type Resolver struct {
 	t Tables
+	// dns enables lookups of host names missing from the tables through
+	// the system's resolver (DefaultResolver only).
+	dns bool
 }
 
 // NewResolver returns a resolver that consults only the given tables
@@ -64,7 +70,8 @@ var (
 
 // DefaultResolver returns a resolver that reads the system files
 // (/etc/hosts, /etc/ethers, /etc/networks, /etc/services,
-// /etc/protocols) once, on first use.
+// /etc/protocols) once, on first use. It does not query DNS; see
+// WithDNS.
 func DefaultResolver() *Resolver {
 	defaultOnce.Do(func() {
 		defaultResolver = NewResolver(SystemTables("/etc"))
@@ -196,8 +203,30 @@ var builtinServices = map[string][]Service{
 	"postgresql": {{5432, "tcp"}}, "x11": {{6000, "tcp"}}, "http-alt": {{8080, "tcp"}},
 }
 
+// WithDNS returns a copy of r that looks up host names missing from its
+// tables with the system's DNS resolver, as libpcap does with
+// getaddrinfo, waiting at most 5 seconds per name. Compiling then may
+// send DNS queries, so tests should not use it.
+func (r *Resolver) WithDNS() *Resolver {
+	c := *r
+	c.dns = true
+	return &c
+}
+
 func (r *Resolver) host(name string) []netip.Addr {
-	return r.t.Hosts[strings.ToLower(name)]
+	if a, ok := r.t.Hosts[strings.ToLower(name)]; ok || !r.dns {
+		return a
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", name)
+	if err != nil {
+		return nil
+	}
+	for i := range addrs {
+		addrs[i] = addrs[i].Unmap()
+	}
+	return addrs
 }
 
 func (r *Resolver) ether(name string) ([6]byte, bool) {

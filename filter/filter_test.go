@@ -3,6 +3,8 @@ package filter
 import (
 	"errors"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -294,5 +296,53 @@ func TestDeepNesting(t *testing.T) {
 	ok := strings.Repeat("(", 50) + "tcp" + strings.Repeat(")", 50)
 	if _, err := Compile(ok, Options{LinkType: 1}); err != nil {
 		t.Errorf("50 parentheses: %v", err)
+	}
+}
+
+// TestSystemTables reads the system file formats from a temporary
+// directory (never /etc).
+func TestSystemTables(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"hosts":     "# comment\n192.0.2.7 gizmo gizmo.example # trailing\n2001:db8::7 gizmo\n",
+		"ethers":    "0:1:2:3:4:5 gizmo\n",
+		"networks":  "labnet 10.20\n",
+		"services":  "zork 999/tcp\nzork 999/udp\nonlyudp 4242/udp\n",
+		"protocols": "myproto 200 MYPROTO\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := NewResolver(SystemTables(dir))
+	if a := r.host("GIZMO.example"); len(a) != 1 || a[0] != netip.MustParseAddr("192.0.2.7") {
+		t.Errorf("host gizmo.example = %v", a)
+	}
+	if a := r.host("gizmo"); len(a) != 2 {
+		t.Errorf("host gizmo = %v, want 2 addresses", a)
+	}
+	if m, ok := r.ether("gizmo"); !ok || m != [6]byte{0, 1, 2, 3, 4, 5} {
+		t.Errorf("ether gizmo = %v %v", m, ok)
+	}
+	if v, ok := r.network("labnet"); !ok || v != 10<<8|20 {
+		t.Errorf("network labnet = %#x %v", v, ok)
+	}
+	if p, proto, ok := r.port("zork", ""); !ok || p != 999 || proto != protoUndef {
+		t.Errorf("port zork = %d %d %v", p, proto, ok)
+	}
+	if v, ok := r.protocol("MYPROTO"); !ok || v != 200 {
+		t.Errorf("protocol MYPROTO = %d %v", v, ok)
+	}
+	for _, e := range []string{"host gizmo", "ether host gizmo", "net labnet", "port zork", "udp port onlyudp", "ip proto myproto", "gateway gizmo"} {
+		if _, err := Compile(e, Options{LinkType: 1, Resolver: r}); err != nil {
+			t.Errorf("Compile(%q): %v", e, err)
+		}
+	}
+	if _, err := Compile("tcp port onlyudp", Options{LinkType: 1, Resolver: r}); err == nil {
+		t.Error("tcp port onlyudp compiled")
+	}
+	if NewResolver(SystemTables(filepath.Join(dir, "missing"))).host("gizmo") != nil {
+		t.Error("missing directory gave hosts")
 	}
 }

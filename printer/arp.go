@@ -9,7 +9,7 @@ var arpHrd = map[uint16]string{1: "Ethernet", 6: "TokenRing", 7: "ArcNet", 15: "
 // arp prints an ARP or RARP packet (tcpdump's arp_print).
 func (p *Printer) arp(b, d []byte, length int) []byte {
 	if len(d) < 8 {
-		return p.trunc(b, "arp")
+		return p.truncJmp(b, "arp")
 	}
 	hrd, pro := be16(d), be16(d[2:])
 	hln, pln := int(d[4]), int(d[5])
@@ -19,7 +19,7 @@ func (p *Printer) arp(b, d []byte, length int) []byte {
 	tha := spa + pln
 	tpa := tha + hln
 	if tpa+pln > len(d) {
-		return p.trunc(b, "arp")
+		return p.truncJmp(b, "arp")
 	}
 	if !p.opts.Link {
 		b = append(b, "ARP, "...)

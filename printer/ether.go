@@ -219,11 +219,16 @@ func appendLLCSAP(b []byte, s byte) []byte {
 	return append(b, "Unknown"...)
 }
 
-// trunc is appendTrunc for a truncation met inside a protocol printer:
-// tcpdump then abandons the packet with a longjmp, before the link-layer
-// header length is recorded, so its -x/-X/-A dumps start at the frame's
-// first byte.
+// trunc is appendTrunc for a truncation met inside a protocol printer.
 func (p *Printer) trunc(b []byte, proto string) []byte {
+	return appendTrunc(b, proto)
+}
+
+// truncJmp is trunc for the places where tcpdump abandons the packet with
+// a longjmp before the link-layer header length is recorded, so that its
+// -x/-X/-A dumps start at the frame's first byte (found by comparing with
+// tcpdump 4.99.3 on truncated captures).
+func (p *Printer) truncJmp(b []byte, proto string) []byte {
 	p.jumped = true
 	return appendTrunc(b, proto)
 }

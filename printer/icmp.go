@@ -20,12 +20,15 @@ var icmpTypeNames = map[byte]string{0: "echo reply", 3: "ICMP_UNREACH", 4: "sour
 // icmp prints an ICMP message (tcpdump's icmp_print).
 func (p *Printer) icmp(b, d []byte, length int, ip *ipInfo) []byte {
 	if len(d) < 4 {
-		return p.trunc(b, "icmp")
+		return p.truncJmp(b, "icmp")
 	}
 	t, code := d[0], d[1]
+	head := len(b)
 	b = append(b, "ICMP "...)
 	start := len(b)
-	trunc := func(b []byte) []byte { return p.trunc(b, "icmp") }
+	// tcpdump formats the message before printing "ICMP", so a
+	// truncation shows only the mark.
+	trunc := func([]byte) []byte { return p.truncJmp(b[:head], "icmp") }
 	switch t {
 	case 0, 8:
 		if len(d) < 8 {
@@ -116,6 +119,9 @@ func (p *Printer) icmp(b, d []byte, length int, ip *ipInfo) []byte {
 		}
 		b = p.appendAddr(b, d[4:8])
 	case 11:
+		if len(d) < 28 {
+			return trunc(b)
+		}
 		switch code {
 		case 0:
 			b = append(b, "time exceeded in-transit"...)
@@ -228,7 +234,7 @@ var icmp6Unreach = []string{"unreachable route", "unreachable prohibited", "beyo
 // icmp6 prints an ICMPv6 message (tcpdump's icmp6_print).
 func (p *Printer) icmp6(b, d []byte, length int, ip *ipInfo) []byte {
 	if len(d) < 1 {
-		return p.trunc(b, "icmp6")
+		return p.truncJmp(b, "icmp6")
 	}
 	t := d[0]
 	if p.opts.Verbose > 0 && !ip.frag && len(d) >= length && length >= 4 {
@@ -256,7 +262,7 @@ func (p *Printer) icmp6(b, d []byte, length int, ip *ipInfo) []byte {
 		b = append(b, ", length "...)
 		b = appendUint(b, uint64(length))
 	}
-	trunc := func(b []byte) []byte { return p.trunc(b, "icmp6") }
+	trunc := func(b []byte) []byte { return p.truncJmp(b, "icmp6") }
 	if len(d) < 2 {
 		return trunc(b)
 	}
@@ -369,7 +375,7 @@ func (p *Printer) icmp6(b, d []byte, length int, ip *ipInfo) []byte {
 		b = appendUint(b, uint64(be16(d[6:])))
 	case 143:
 		if len(d) < 8 {
-			return p.trunc(b, "icmp6")
+			return p.truncJmp(b, "icmp6")
 		}
 		b = append(b, ", "...)
 		b = appendUint(b, uint64(be16(d[6:])))

@@ -47,6 +47,9 @@ func (p *Printer) appendSrcDst(b []byte, ip *ipInfo) []byte {
 // ip4 prints an IPv4 datagram (tcpdump's ip_print).
 func (p *Printer) ip4(b, d []byte, length int) []byte {
 	if len(d) < 1 {
+		return p.truncJmp(b, "ip")
+	}
+	if d[0]>>4 == 4 && len(d) < 20 {
 		if !p.opts.Link {
 			b = append(b, "IP "...)
 		}
@@ -73,8 +76,13 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 		b = append(b, "bad-hlen "...)
 		return appendUint(b, uint64(hlen))
 	}
-	if len(d) < 20 {
-		return appendTrunc(b, "ip")
+	if hlen > len(d) {
+		b = append(b, " [remaining caplen("...)
+		b = appendUint(b, uint64(len(d)))
+		b = append(b, ") < header length("...)
+		b = appendUint(b, uint64(hlen))
+		b = append(b, ")]"...)
+		return p.trunc(b, "ip")
 	}
 	tot := int(be16(d[2:]))
 	if length < tot {

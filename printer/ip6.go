@@ -3,9 +3,6 @@ package printer
 // ip6 prints an IPv6 packet with its extension headers (tcpdump's ip6_print).
 func (p *Printer) ip6(b, d []byte, length int) []byte {
 	if len(d) < 40 {
-		if !p.opts.Link {
-			b = append(b, "IP6"...)
-		}
 		return p.trunc(b, "ip6")
 	}
 	if length < 40 {
@@ -77,11 +74,11 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 		switch nh {
 		case 0, 60: // hop-by-hop, destination options
 			if len(cp) < 2 {
-				return p.trunc(b, protoExt(nh))
+				return p.truncJmp(b, protoExt(nh))
 			}
 			hl := (int(cp[1]) + 1) << 3
 			if len(cp) < hl {
-				return p.trunc(b, protoExt(nh))
+				return p.truncJmp(b, protoExt(nh))
 			}
 			if nh == 0 {
 				b = append(b, "HBH "...)
@@ -92,14 +89,14 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 				var ok bool
 				b, ok = appendIP6Opts(b, cp[2:hl])
 				if !ok {
-					return p.trunc(b, protoExt(nh))
+					return p.truncJmp(b, protoExt(nh))
 				}
 			}
 			nh = cp[0]
 			adv = hl
 		case 44: // fragment
-			if len(cp) < 8 {
-				return p.trunc(b, "frag6")
+			if len(cp) < 4 || (p.opts.Verbose > 0 && len(cp) < 8) {
+				return p.truncJmp(b, "frag6")
 			}
 			offlg := be16(cp[2:])
 			fl := 40 + int(be16(d[4:])) - off - 8
@@ -114,31 +111,41 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 			b = append(b, '|')
 			b = appendInt(b, int64(fl))
 			b = append(b, ')')
-			if offlg&0xfff8 != 0 || len(d) <= off+8 {
+			if offlg&0xfff8 != 0 {
 				return b
 			}
 			b = append(b, ' ')
+			if len(d) <= off+8 {
+				return b
+			}
 			nh = cp[0]
 			ip.frag = true
 			adv = 8
 		case 43: // routing
-			if len(cp) < 4 {
-				return p.trunc(b, "srcrt")
+			b = append(b, "RT6"...)
+			if len(cp) < 2 {
+				return p.truncJmp(b, "rt6")
 			}
 			hl := (int(cp[1]) + 1) << 3
-			b = append(b, "RT6 (len="...)
+			b = append(b, " (len="...)
 			b = appendUint(b, uint64(cp[1]))
+			if len(cp) < 3 {
+				return p.truncJmp(b, "rt6")
+			}
 			b = append(b, ", type="...)
 			b = appendUint(b, uint64(cp[2]))
 			if cp[2] == 0 {
 				b = append(b, " [Deprecated]"...)
+			}
+			if len(cp) < 4 {
+				return p.truncJmp(b, "rt6")
 			}
 			b = append(b, ", segleft="...)
 			b = appendUint(b, uint64(cp[3]))
 			switch cp[2] {
 			case 0, 2:
 				if len(cp) < 8 {
-					return p.trunc(b, "rt6")
+					return p.truncJmp(b, "rt6")
 				}
 				if p.opts.Verbose > 0 {
 					b = append(b, ", rsv=0x"...)
@@ -148,7 +155,7 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 				for i := 0; i < n; i++ {
 					a := 8 + 16*i
 					if a+16 > len(cp) {
-						return p.trunc(b, "rt6")
+						return p.truncJmp(b, "rt6")
 					}
 					b = append(b, ", ["...)
 					b = appendUint(b, uint64(i))
@@ -171,7 +178,7 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 
 func protoExt(nh byte) string {
 	if nh == 0 {
-		return "hbh"
+		return "hbhopt"
 	}
 	return "dstopt"
 }

@@ -12,7 +12,7 @@ var bsdAF = map[uint32]string{2: "IPv4", 7: "ISO", 16: "Appletalk", 23: "IPX", 2
 // byte order) frames.
 func (p *Printer) null(b, d []byte, length int, loop bool) []byte {
 	if len(d) < 4 {
-		return p.trunc(b, "null")
+		return p.truncJmp(b, "null")
 	}
 	p.linkLen = 4
 	var fam uint32

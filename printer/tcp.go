@@ -312,7 +312,8 @@ func (p *Printer) appendTCPOptions(b, d []byte, hlen int, rev bool, thseq, thack
 			if r == 1 {
 				return bad(b)
 			}
-			return p.trunc(b, "tcp"), false
+			// tcpdump 4.99.3 leaves a '>' after this mark.
+			return append(p.truncJmp(b, "tcp"), '>'), false
 		}
 		switch opt {
 		case 2:
@@ -457,7 +458,7 @@ func (p *Printer) txtproto(b, d []byte, length int, caps, proto string, cmds []s
 		b = appendUint(b, uint64(length))
 		for idx := 0; idx < length; {
 			var eol int
-			b, eol = txtLine(b, d, length, idx, "\n\t", proto)
+			b, eol = p.txtLine(b, d, length, idx, "\n\t", proto)
 			if eol == 0 {
 				break
 			}
@@ -465,7 +466,7 @@ func (p *Printer) txtproto(b, d []byte, length int, caps, proto string, cmds []s
 		}
 		return b
 	}
-	b, _ = txtLine(b, d, length, 0, ": ", proto)
+	b, _ = p.txtLine(b, d, length, 0, ": ", proto)
 	return b
 }
 
@@ -526,13 +527,11 @@ func fetchToken(d []byte, idx int) ([]byte, int) {
 	return tok, idx
 }
 
-func txtLine(b, d []byte, length, idx int, prefix, proto string) ([]byte, int) {
+func (p *Printer) txtLine(b, d []byte, length, idx int, prefix, proto string) ([]byte, int) {
 	start := idx
 	for idx < length {
 		if idx >= len(d) {
-			b = append(b, prefix...)
-			b = append(b, d[start:idx]...)
-			return appendTrunc(b, proto), 0
+			return p.truncJmp(b, proto), 0
 		}
 		c := d[idx]
 		switch {
@@ -545,9 +544,7 @@ func txtLine(b, d []byte, length, idx int, prefix, proto string) ([]byte, int) {
 				return b, 0
 			}
 			if idx+1 >= len(d) {
-				b = append(b, prefix...)
-				b = append(b, d[start:idx+1]...)
-				return appendTrunc(b, proto), 0
+				return p.truncJmp(b, proto), 0
 			}
 			if d[idx+1] == '\n' {
 				b = append(b, prefix...)

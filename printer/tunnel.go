@@ -130,7 +130,7 @@ func (p *Printer) mpls(b, d []byte, length int) []byte {
 	var e uint32
 	for {
 		if len(d) < 4 {
-			return p.trunc(b, "mpls")
+			return p.truncJmp(b, "mpls")
 		}
 		e = be32(d)
 		if depth > 0 && p.opts.Verbose > 0 {
@@ -169,7 +169,7 @@ func (p *Printer) mpls(b, d []byte, length int) []byte {
 		pt = 6
 	default:
 		if len(d) < 1 {
-			return p.trunc(b, "mpls")
+			return p.truncJmp(b, "mpls")
 		}
 		switch d[0] >> 4 {
 		case 4:
@@ -211,7 +211,7 @@ func (p *Printer) pppoe(b, d []byte, length int) []byte {
 		return append(b, " < 6) (invalid)"...)
 	}
 	if len(d) < 6 {
-		return p.trunc(b, "pppoe")
+		return p.truncJmp(b, "pppoe")
 	}
 	length -= 6
 	ver, typ, code := d[0]>>4, d[0]&15, d[1]
@@ -257,7 +257,7 @@ func (p *Printer) pppoe(b, d []byte, length int) []byte {
 		off := 0
 		for tt != 0 && off+4 <= plen {
 			if off+4 > len(pl) {
-				return p.trunc(b, "pppoe")
+				return p.truncJmp(b, "pppoe")
 			}
 			tt = be16(pl[off:])
 			tl := int(be16(pl[off+2:]))
@@ -276,7 +276,7 @@ func (p *Printer) pppoe(b, d []byte, length int) []byte {
 				n := 0
 				for v := off; v < off+tl && n < 79; v++ {
 					if v >= len(pl) {
-						return p.trunc(b, "pppoe")
+						return p.truncJmp(b, "pppoe")
 					}
 					c := pl[v]
 					if isPrint(c) {
@@ -300,7 +300,7 @@ func (p *Printer) pppoe(b, d []byte, length int) []byte {
 					b = append(b, " 0x"...)
 					for v := off; v < off+tl; v++ {
 						if v >= len(pl) {
-							return p.trunc(b, "pppoe")
+							return p.truncJmp(b, "pppoe")
 						}
 						b = append(b, "0123456789ABCDEF"[pl[v]>>4], "0123456789ABCDEF"[pl[v]&15])
 					}
@@ -333,7 +333,7 @@ func (p *Printer) ppp(b, d []byte, length int) []byte {
 		length -= 2
 	}
 	if len(d) < 1 {
-		return p.trunc(b, "ppp")
+		return p.truncJmp(b, "ppp")
 	}
 	var proto uint16
 	if d[0]&1 != 0 {
@@ -342,7 +342,7 @@ func (p *Printer) ppp(b, d []byte, length int) []byte {
 		length--
 	} else {
 		if len(d) < 2 {
-			return p.trunc(b, "ppp")
+			return p.truncJmp(b, "ppp")
 		}
 		proto = be16(d)
 		d = d[2:]
@@ -383,8 +383,8 @@ func (p *Printer) vxlan(b, d []byte, length int) []byte {
 	if length < 8 {
 		return append(b, " (invalid)"...)
 	}
-	if len(d) < 8 {
-		return p.trunc(b, "vxlan")
+	if len(d) < 1 {
+		return p.truncJmp(b, "vxlan")
 	}
 	flags := d[0]
 	b = append(b, ", flags ["...)
@@ -395,11 +395,15 @@ func (p *Printer) vxlan(b, d []byte, length int) []byte {
 	}
 	b = append(b, "] (0x"...)
 	b = appendHexByte(b, flags)
-	b = append(b, "), vni "...)
-	b = appendUint(b, uint64(be32(d[4:])>>8))
+	b = append(b, "), "...)
+	if len(d) < 7 {
+		return p.truncJmp(b, "vxlan")
+	}
+	b = append(b, "vni "...)
+	b = appendUint(b, uint64(d[4])<<16|uint64(d[5])<<8|uint64(d[6]))
 	b = append(b, '\n')
 	ll := p.linkLen
-	b = p.ether(b, d[8:], length-8)
+	b = p.ether(b, d[min(8, len(d)):], length-8)
 	p.linkLen = ll
 	return b
 }
@@ -534,7 +538,7 @@ var ntpModes = []string{"unspecified", "symmetric active", "symmetric passive", 
 // fields.
 func (p *Printer) ntp(b, d []byte, length int) []byte {
 	if len(d) < 1 {
-		return p.trunc(b, "ntp")
+		return p.truncJmp(b, "ntp")
 	}
 	st := d[0]
 	mode := st & 7
@@ -778,7 +782,7 @@ func appendNTPDelta(b, o, n []byte) []byte {
 // fixed fields and the RFC 1048 options.
 func (p *Printer) bootp(b, d []byte, length int) []byte {
 	if len(d) < 1 {
-		return p.trunc(b, "bootp")
+		return p.truncJmp(b, "bootp")
 	}
 	op := d[0]
 	b = append(b, "BOOTP/DHCP, "...)
@@ -793,11 +797,11 @@ func (p *Printer) bootp(b, d []byte, length int) []byte {
 		b = append(b, ')')
 	}
 	if len(d) < 3 {
-		return p.trunc(b, "bootp")
+		return p.truncJmp(b, "bootp")
 	}
 	if d[1] == 1 && d[2] == 6 && op == 1 {
 		if len(d) < 34 {
-			return p.trunc(b, "bootp")
+			return p.truncJmp(b, "bootp")
 		}
 		b = append(b, " from "...)
 		b = appendMAC(b, d[28:34])
@@ -808,7 +812,7 @@ func (p *Printer) bootp(b, d []byte, length int) []byte {
 		return b
 	}
 	if len(d) < 236 {
-		return p.trunc(b, "bootp")
+		return p.truncJmp(b, "bootp")
 	}
 	b = append(b, ", xid 0x"...)
 	b = appendHex(b, uint64(be32(d[4:])))
@@ -868,7 +872,7 @@ func (p *Printer) bootp(b, d []byte, length int) []byte {
 		}
 	}
 	if len(d) < 240 {
-		return p.trunc(b, "bootp")
+		return p.truncJmp(b, "bootp")
 	}
 	if be32(d[236:]) != 0x63825363 {
 		if v := be32(d[236:]); v != 0 {
@@ -914,7 +918,7 @@ func (p *Printer) rfc1048(b, d []byte) []byte {
 		l := 0
 		if tag != 0 && tag != 255 {
 			if i >= len(d) {
-				return p.trunc(b, "bootp")
+				return p.truncJmp(b, "bootp")
 			}
 			l = int(d[i])
 			i++
@@ -929,7 +933,7 @@ func (p *Printer) rfc1048(b, d []byte) []byte {
 			b = append(b, ": "...)
 		}
 		if i+l > len(d) {
-			return p.trunc(b, "bootp")
+			return p.truncJmp(b, "bootp")
 		}
 		v := d[i : i+l]
 		i += l

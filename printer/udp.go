@@ -4,10 +4,12 @@ package printer
 func (p *Printer) udp(b, d []byte, length int, ip *ipInfo) []byte {
 	direct := ip.hdrProto == 17
 	if len(d) < 4 {
-		b = p.appendAddr(b, ip.src)
-		b = append(b, " > "...)
-		b = p.appendAddr(b, ip.dst)
-		b = append(b, ": "...)
+		if direct {
+			b = p.appendAddr(b, ip.src)
+			b = append(b, " > "...)
+			b = p.appendAddr(b, ip.dst)
+			b = append(b, ": "...)
+		}
 		return p.trunc(b, "udp")
 	}
 	sport, dport := be16(d), be16(d[2:])
@@ -116,7 +118,7 @@ var syslogSeverity = []string{"emerg", "alert", "crit", "error", "warning", "not
 // syslog prints a syslog message header (tcpdump's syslog_print).
 func (p *Printer) syslog(b, d []byte, length int) []byte {
 	if len(d) < 1 {
-		return p.trunc(b, "syslog")
+		return p.truncJmp(b, "syslog")
 	}
 	if d[0] != '<' {
 		return append(b, " (invalid)"...)
@@ -128,7 +130,7 @@ func (p *Printer) syslog(b, d []byte, length int) []byte {
 		i++
 	}
 	if i >= len(d) {
-		return p.trunc(b, "syslog")
+		return p.truncJmp(b, "syslog")
 	}
 	if d[i] != '>' {
 		return append(b, " (invalid)"...)
@@ -158,7 +160,7 @@ func (p *Printer) syslog(b, d []byte, length int) []byte {
 			b = append(b, c)
 		}
 		if len(d) < length {
-			return p.trunc(b, "syslog")
+			return p.truncJmp(b, "syslog")
 		}
 		if p.opts.Verbose > 1 {
 			b = appendHexIndent(b, d[:length], "\n\t")

@@ -149,10 +149,17 @@ func topoOrder(root *block) []*block {
 
 // optimize improves the block graph while keeping it equivalent.
 func optimize(root *block) *block {
-	for pass := 0; pass < 4; pass++ {
+	for pass := 0; pass < 16; pass++ {
 		changed := threadJumps(root)
 		// A constant test at the root decides where the program starts.
 		for steps := 0; steps < 64; steps++ {
+			if !root.isRet() && root.jt == root.jf && isReject(root.jt) && (root.jumps == nil) {
+				if _, pure := pureKey(root); pure {
+					root = root.jt
+					changed = true
+					continue
+				}
+			}
 			c, ok := constBlock(root)
 			if !ok {
 				break
@@ -172,6 +179,20 @@ func optimize(root *block) *block {
 	return mergeBlocks(root)
 }
 
+// rejectsAll reports whether every return reachable from root is 0, for
+// programs libpcap's optimizer can see through (not protochain's loop).
+func rejectsAll(root *block) bool {
+	for _, b := range topoOrder(root) {
+		if b.jumps != nil || (b.isRet() && !isReject(b)) {
+			return false
+		}
+	}
+	return true
+}
+
+// isReject reports whether b returns 0.
+func isReject(b *block) bool { return b != nil && b.op == bpf.RET|bpf.K && b.k == 0 }
+
 // constBlock reports the outcome of a block that tests a constant
 // ("ld #k; jeq #c").
 func constBlock(b *block) (outcome, ok bool) {
@@ -179,16 +200,6 @@ func constBlock(b *block) (outcome, ok bool) {
 		return false, false
 	}
 	return evalJump(b.op, b.stmts[0].k, b.k), true
-}
-
-// rejectsAll reports whether every return reachable from root is 0.
-func rejectsAll(root *block) bool {
-	for _, b := range topoOrder(root) {
-		if b.isRet() && (b.op != bpf.RET|bpf.K || b.k != 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // threadJumps redirects edges past blocks whose outcome is known; it
@@ -234,7 +245,11 @@ func threadJumps(root *block) bool {
 				}
 				var next *block
 				var tf fact
-				if c, ok := constBlock(t); ok {
+				if t.jt == t.jf && isReject(t.jt) {
+					// Either way the packet is rejected (an
+					// out-of-bounds load rejects it too).
+					next = t.jt
+				} else if c, ok := constBlock(t); ok {
 					if c {
 						next = t.jt
 					} else {

@@ -1,16 +1,31 @@
 // Package filter compiles pcap-filter(7) expressions ("tcp port 80 and not
 // host 10.0.0.1") into classic BPF programs, in pure Go, following
-// libpcap's code generator so that the output is equivalent to (and
-// usually instruction for instruction the same as) what pcap_compile
-// produces.
+// libpcap's code generator (libpcap master, the version of libpcap's own
+// test suite) so that the output is equivalent to, and usually
+// instruction for instruction the same as, what pcap_compile produces.
 //
 // The compiler has the shape of a small compiler: a scanner with column
 // positions, a recursive-descent parser that builds an expression tree
-// with libpcap's precedence and qualifier shorthand, a code generator that
-// builds a graph of basic blocks the way libpcap's gencode does, a
-// linearizer that lays the graph out as a bpf.Program, and an optional
-// optimizer pass. Names (hosts, networks, services, protocols, Ethernet
-// addresses) are resolved through a Resolver.
+// with libpcap's precedence ("and" and "or" bind equally and associate
+// left) and its qualifier shorthand ("host a or b", "port 80 or 443"), a
+// code generator that builds a graph of basic blocks the way libpcap's
+// gencode does, a linearizer that lays the graph out in libpcap's order,
+// and an optional optimizer pass (jump threading on known test outcomes,
+// constant folding, redundant load removal, merging of equal blocks) that
+// keeps every program equivalent to the unoptimized one, including on
+// truncated packets. Names (hosts, networks, services, protocols,
+// Ethernet addresses) are resolved through a Resolver.
+//
+// Link types: EN10MB, RAW, IPV4, IPV6, NULL, LOOP, ENC, LINUX_SLL,
+// LINUX_SLL2, PPP, PPP_PPPD, PPP_BSDOS, C_HDLC, SLIP and IPNET fully;
+// FDDI and IEEE802 (token ring) for the common primitives. The "Linux
+// socket" mode (Options.LinuxSocket) uses the kernel's ancillary data for
+// inbound/outbound, ifindex and VLAN tags, as libpcap does on a live
+// PF_PACKET handle.
+//
+// Programs that use protochain contain a backward jump, as libpcap's do;
+// the Linux kernel does not accept them, so such filters must run in
+// userland.
 //
 // The package knows nothing of sockets or files: callers attach or run
 // the resulting program with package bpf.

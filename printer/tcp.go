@@ -263,6 +263,7 @@ func (p *Printer) appendTCPOptions(b, d []byte, hlen int, rev bool, thseq, thack
 	rem := hlen - 20
 	cp := 20
 	sep := false
+	gt := false
 	bad := func(b []byte) ([]byte, bool) {
 		b = append(b, "[bad opt]"...)
 		if sep {
@@ -298,6 +299,9 @@ func (p *Printer) appendTCPOptions(b, d []byte, hlen int, rev bool, thseq, thack
 			b = append(b, "unknown-"...)
 			b = appendUint(b, uint64(opt))
 		}
+		if opt == 5 || opt == 8 {
+			gt = true
+		}
 		datalen := 0
 		need := func(n int) int { // 0 ok, 1 bad, 2 truncated
 			if n > rem {
@@ -312,8 +316,13 @@ func (p *Printer) appendTCPOptions(b, d []byte, hlen int, rev bool, thseq, thack
 			if r == 1 {
 				return bad(b)
 			}
-			// tcpdump 4.99.3 leaves a '>' after this mark.
-			return append(p.truncJmp(b, "tcp"), '>'), false
+			// tcpdump 4.99.3 leaves a '>' after this mark once it
+			// has met a timestamp or SACK option.
+			b = p.truncJmp(b, "tcp")
+			if gt {
+				b = append(b, '>')
+			}
+			return b, false
 		}
 		switch opt {
 		case 2:

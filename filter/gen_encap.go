@@ -251,12 +251,18 @@ func (g *gen) vlanBPFExtensions(v uint32, has bool) *expr {
 		if v > 0x0fff {
 			fail(g.pos, "VLAN tag %d greater than maximum %d", v, 0x0fff)
 		}
+		// Take the tag from the metadata or from the packet, then test
+		// its VLAN ID.
 		sel := g.newBlock(bpf.JMP|bpf.JEQ|bpf.K, 1)
 		sel.stmts = []stmt{{bpf.LD | bpf.B | bpf.ABS, ancOff + bpf.AncVlanTagPresent}}
-		meta := g.branch([]stmt{{bpf.LD | bpf.H | bpf.ABS, ancOff + bpf.AncVlanTag}, {bpf.ALU | bpf.AND | bpf.K, 0x0fff}}, bpf.JMP|bpf.JEQ|bpf.K, v)
-		pkt := g.branch([]stmt{{bpf.LD | bpf.H | bpf.ABS, g.offLinkPl.constant}, {bpf.ALU | bpf.AND | bpf.K, 0x0fff}}, bpf.JMP|bpf.JEQ|bpf.K, v)
-		sel.jt, sel.jf = meta.head, pkt.head
-		vid = &expr{head: sel, trues: append(meta.trues, pkt.trues...), falses: append(meta.falses, pkt.falses...)}
+		meta := g.newBlock(bpf.JMP|bpf.JA, 0)
+		meta.stmts = []stmt{{bpf.LD | bpf.H | bpf.ABS, ancOff + bpf.AncVlanTag}}
+		pkt := g.newBlock(bpf.JMP|bpf.JA, 0)
+		pkt.stmts = []stmt{{bpf.LD | bpf.H | bpf.ABS, g.offLinkPl.constant}}
+		test := g.branch([]stmt{{bpf.ALU | bpf.AND | bpf.K, 0x0fff}}, bpf.JMP|bpf.JEQ|bpf.K, v)
+		sel.jt, sel.jf = meta, pkt
+		meta.jt, pkt.jt = test.head, test.head
+		vid = &expr{head: sel, trues: test.trues, falses: test.falses}
 	}
 	// The offset adjustment runs before the in-packet TPID test.
 	tpid.head.stmts = append(adj, tpid.head.stmts...)

@@ -463,8 +463,6 @@ func (g *gen) llcInternal() *expr {
 		b0 := not(g.cmpGT(orLinkType, 0, bpf.H, ethermtu))
 		b1 := not(g.cmp(orLLC, 0, bpf.H, 0xffff))
 		return and(b0, b1)
-	case dltLINUXSLL:
-		return g.cmp(orLinkType, 0, bpf.H, 0x0004)
 	case dltFDDI, dltIEEE802:
 		return g.gtrue()
 	}

@@ -552,7 +552,7 @@ func (g *gen) load(proto string, inst *arthVal, size uint32) *arthVal {
 		}
 		s = append(s, stmt{bpf.LD | bpf.IND | sz, g.offLinkHdr.constant})
 		inst.s = append(inst.s, s...)
-	case "ip", "arp", "rarp", "atalk", "decnet", "sca", "lat", "mopdl", "moprc", "iso", "esis", "isis", "clnp", "stp", "ipx", "netbeui", "aarp", "ip6":
+	case "ip", "arp", "rarp", "atalk", "decnet", "sca", "lat", "mopdl", "moprc", "ip6":
 		s := g.absOffsetVarPart(&g.offLinkPl)
 		if s != nil {
 			s = append(s, xferA, stmt{bpf.ALU | bpf.ADD | bpf.X, 0}, stmt{bpf.MISC | bpf.TAX, 0})

@@ -1,9 +1,8 @@
 package filter
 
 import (
-	"fmt"
-
 	"github.com/snare-pcap/snare/bpf"
+	"github.com/snare-pcap/snare/link"
 )
 
 // DLT_ values this file knows.
@@ -159,50 +158,14 @@ func (g *gen) initLinktype() {
 	case dltAppleIPOverIEEE1394:
 		set(16, 18, 0, 0)
 	default:
-		fail(-1, "unknown data link type %d", g.dlt)
+		fail(-1, "link-layer type %s is not supported by the filter compiler", link.Type(g.dlt))
 	}
 	g.offOuterMostLinkHdr = g.offLinkHdr
 }
 
 // dltName returns the DLT_ name without the prefix, for messages.
 func dltName(dlt uint32) string {
-	switch dlt {
-	case dltNULL:
-		return "NULL"
-	case dltEN10MB:
-		return "EN10MB"
-	case dltSLIP:
-		return "SLIP"
-	case dltPPP:
-		return "PPP"
-	case dltRAW:
-		return "RAW"
-	case dltPPPBSDOS:
-		return "PPP_BSDOS"
-	case dltCHDLC:
-		return "C_HDLC"
-	case dltLOOP:
-		return "LOOP"
-	case dltENC:
-		return "ENC"
-	case dltLINUXSLL:
-		return "LINUX_SLL"
-	case dltLINUXSLL2:
-		return "LINUX_SLL2"
-	case dltIPNET:
-		return "IPNET"
-	case dltIPV4:
-		return "IPV4"
-	case dltIPV6:
-		return "IPV6"
-	case dltPPPPPPD:
-		return "PPP_PPPD"
-	case dltFDDI:
-		return "FDDI"
-	case dltIEEE802:
-		return "IEEE802"
-	}
-	return fmt.Sprintf("DLT %d", dlt)
+	return link.Type(dlt).String()
 }
 
 // ethertypeToPPP maps an Ethernet type to a PPP protocol number.

@@ -52,7 +52,8 @@ type Reader struct {
 	buf        []byte
 	start, end int   // unread bytes are buf[start:end]
 	base       int64 // file offset of buf[0]
-	eof        bool  // r returned io.EOF
+	eof        bool  // r returned io.EOF (or io.ErrUnexpectedEOF)
+	cut        bool  // r returned io.ErrUnexpectedEOF: a stream cut short
 	rerr       error // r returned another error
 	empty      int   // consecutive empty reads
 
@@ -173,8 +174,8 @@ func (r *Reader) readHeader() error {
 // r, moving the unread bytes to the front and growing the buffer as
 // needed. The buffer grows at most to twice what has actually arrived, so
 // a corrupt length cannot make it allocate much more than the file holds.
-// It returns io.ErrUnexpectedEOF if r ends first (r.eof), or r's error
-// (r.rerr).
+// It returns io.ErrUnexpectedEOF if r ends first (io.EOF, or
+// io.ErrUnexpectedEOF from a decompressor: r.eof), or r's error (r.rerr).
 func (r *Reader) fill(n int) error {
 	for r.end-r.start < n {
 		if r.eof {
@@ -206,8 +207,12 @@ func (r *Reader) fill(n int) error {
 		} else {
 			r.empty = 0
 		}
-		if err == io.EOF {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			// A decompressor reports a stream cut short as
+			// io.ErrUnexpectedEOF: the file is truncated, even when
+			// it ends between records.
 			r.eof = true
+			r.cut = err == io.ErrUnexpectedEOF
 		} else if err != nil {
 			r.rerr = err
 		}
@@ -289,6 +294,8 @@ func (r *Reader) fail(want int, caplen uint32) ([]byte, snare.CaptureInfo, error
 	switch {
 	case r.rerr != nil:
 		r.err = r.recErr(r.rerr, "error reading dump file: %v", r.rerr)
+	case have == 0 && r.cut:
+		r.err = r.recErr(snare.ErrTruncated, "truncated dump file; the input stream ends unexpectedly after the last whole record")
 	case have == 0:
 		r.err = io.EOF
 	case want == r.hdrLen:

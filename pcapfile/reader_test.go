@@ -307,7 +307,7 @@ func TestTruncated(t *testing.T) {
 	file := build(binary.LittleEndian, MagicMicroseconds, 2, 4, 65535, 1, threeRecs()[:2])
 	full := len(file)
 	for cut := 24 + 16 + 60 + 1; cut < full; cut++ {
-		for _, wrap := range []func(io.Reader) io.Reader{func(r io.Reader) io.Reader { return r }, iotest.OneByteReader, iotest.DataErrReader} {
+		for _, wrap := range []func(io.Reader) io.Reader{func(r io.Reader) io.Reader { return r }, iotest.OneByteReader, iotest.DataErrReader, cutShort} {
 			r, err := NewReaderOptions(wrap(bytes.NewReader(file[:cut])), ReaderOptions{Name: "cut.pcap", BufferSize: 64})
 			if err != nil {
 				t.Fatal(err)
@@ -324,6 +324,35 @@ func TestTruncated(t *testing.T) {
 				t.Errorf("message %q", err)
 			}
 		}
+	}
+}
+
+// cutShort ends r with io.ErrUnexpectedEOF, as a decompressor does when
+// the compressed stream is cut short.
+func cutShort(r io.Reader) io.Reader { return &unexpectedEOF{r} }
+
+type unexpectedEOF struct{ r io.Reader }
+
+func (u *unexpectedEOF) Read(p []byte) (int, error) {
+	n, err := u.r.Read(p)
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
+}
+
+// A stream cut short between records (a compressed file missing its end)
+// is truncated too, not a clean end of file.
+func TestCutBetweenRecords(t *testing.T) {
+	file := build(binary.BigEndian, MagicMicroseconds, 2, 4, 65535, 1, threeRecs()[:2])
+	r, err := NewReaderOptions(cutShort(bytes.NewReader(file)), ReaderOptions{Name: "cut.pcap.gz"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _, err := readAll(t, r)
+	var pe *Error
+	if len(ds) != 2 || !errors.Is(err, snare.ErrTruncated) || !errors.As(err, &pe) || pe.Record != 3 || pe.Offset != int64(len(file)) {
+		t.Fatalf("%d packets, error %v; want 2 packets then truncation at record 3, offset %d", len(ds), err, len(file))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/snare-pcap/snare"
 )
@@ -196,5 +197,53 @@ func TestReadError(t *testing.T) {
 	}
 	if _, _, err := r.ReadPacketData(); !errors.Is(err, boom) {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestNoHugeAllocation checks that a block length as large as the link
+// type allows (D-Bus: 128 MiB packets) in a small file does not make
+// the reader allocate that much: the buffer grows only as data arrives.
+func TestNoHugeAllocation(t *testing.T) {
+	f := &fileBuilder{o: binary.LittleEndian}
+	f.shb()
+	f.idb(231, 0) // DLT_DBUS
+	f.epb(0, 1, 17, payload)
+	f.out = append(f.out, f.u32(6)...)
+	f.out = append(f.out, f.u32(100<<20)...)
+	f.out = append(f.out, make([]byte, 1000)...)
+	r, err := NewReaderOptions(bytes.NewReader(f.out), ReaderOptions{Name: "dbus.pcapng"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.ZeroCopyReadPacketData(); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = r.ZeroCopyReadPacketData()
+	if !errors.Is(err, snare.ErrTruncated) || !strings.Contains(err.Error(), "file ends 1008 bytes into a block of 104857600 bytes") {
+		t.Errorf("error %v", err)
+	}
+	if len(r.buf) > readBufferSize {
+		t.Errorf("buffer grew to %d bytes for a %d-byte file", len(r.buf), len(f.out))
+	}
+	// A big block that is really there is read whole, the buffer growing
+	// through a reader that hands out a few bytes at a time.
+	big := bytes.Repeat([]byte{7}, 5<<20)
+	f = &fileBuilder{o: binary.LittleEndian}
+	f.shb()
+	f.idb(231, 0)
+	f.epb(0, 0, uint32(len(big)), big)
+	f.epb(0, 0, 17, payload)
+	r, err = NewReader(iotest.HalfReader(bytes.NewReader(f.out)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _, err := r.ReadPacketData(); err != nil || !bytes.Equal(d, big) {
+		t.Fatalf("big packet: %d bytes, %v", len(d), err)
+	}
+	if d, _, err := r.ReadPacketData(); err != nil || !bytes.Equal(d, payload) {
+		t.Fatalf("packet after the big one: %v", err)
+	}
+	if _, _, err := r.ReadPacketData(); err != io.EOF {
+		t.Errorf("end: %v", err)
 	}
 }

@@ -139,17 +139,14 @@ func (r *Reader) fail(typ uint32, off int64, format string, sentinel error, args
 
 // fill makes at least n bytes available in buf[pos:end], unless the
 // input ends first; it returns the underlying reader's error, if any
-// (io.EOF when the input ended).
+// (io.EOF when the input ended). The buffer grows only as data arrives,
+// at most to twice what it holds, so a corrupt block length in a small
+// input cannot make it allocate the length it claims.
 func (r *Reader) fill(n int) error {
 	if r.end-r.pos >= n {
 		return nil
 	}
-	if n > len(r.buf) {
-		nb := make([]byte, max(n, 2*len(r.buf)))
-		r.end = copy(nb, r.buf[r.pos:r.end])
-		r.pos = 0
-		r.buf = nb
-	} else if r.pos+n > len(r.buf) {
+	if r.pos+n > len(r.buf) && r.pos > 0 {
 		r.end = copy(r.buf, r.buf[r.pos:r.end])
 		r.pos = 0
 	}
@@ -157,6 +154,12 @@ func (r *Reader) fill(n int) error {
 	for r.end-r.pos < n {
 		if r.rerr != nil {
 			return r.rerr
+		}
+		if r.end == len(r.buf) {
+			// Full, and pos is 0: n is larger than the buffer.
+			nb := make([]byte, min(n, 2*len(r.buf)))
+			copy(nb, r.buf[:r.end])
+			r.buf = nb
 		}
 		m, err := r.r.Read(r.buf[r.end:])
 		switch {

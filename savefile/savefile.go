@@ -3,6 +3,7 @@ package savefile
 import (
 	"compress/gzip"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -116,6 +117,8 @@ type File struct {
 }
 
 // zstd limits: a hostile header cannot make the decoder allocate more.
+// 128 MiB is the largest window the zstd command (and so Wireshark)
+// decodes without being told otherwise (--long=27, --ultra -22).
 const (
 	zstdMaxWindow = 128 << 20
 	zstdMaxMemory = 512 << 20
@@ -184,6 +187,44 @@ func (p *prefixReader) Read(b []byte) (int, error) {
 	return p.r.Read(b)
 }
 
+// decompressed reads from a decompressor. A stream cut short stays
+// io.ErrUnexpectedEOF, which the format readers report as a truncated
+// file; any other error means corrupt compressed data and becomes a
+// *DecompressError wrapping snare.ErrFormat.
+type decompressed struct {
+	r    io.Reader
+	comp Compression
+}
+
+func (d *decompressed) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		err = &DecompressError{Compression: d.comp, Err: err}
+	}
+	return n, err
+}
+
+// DecompressError is corrupt gzip or zstd data (or a zstd frame that
+// needs a window larger than 128 MiB). It wraps snare.ErrFormat and the
+// decompressor's error; the format readers put it inside their own
+// error, which names the file, the record and the byte offset in the
+// decompressed data.
+type DecompressError struct {
+	Compression Compression
+	Err         error
+}
+
+// Error returns "corrupt gzip data: ..." or "corrupt zstd data: ...".
+func (e *DecompressError) Error() string {
+	if errors.Is(e.Err, zstd.ErrWindowSizeExceeded) {
+		return fmt.Sprintf("corrupt %v data: %v (the limit is %d MiB)", e.Compression, e.Err, zstdMaxWindow>>20)
+	}
+	return fmt.Sprintf("corrupt %v data: %v", e.Compression, e.Err)
+}
+
+// Unwrap returns snare.ErrFormat and the decompressor's error.
+func (e *DecompressError) Unwrap() []error { return []error{snare.ErrFormat, e.Err} }
+
 type closerFunc func() error
 
 func (f closerFunc) Close() error { return f() }
@@ -217,7 +258,7 @@ func newFile(r io.Reader, name string, c io.Closer) (*File, error) {
 					return nil, &pcapfile.Error{File: name, Msg: "gzip: " + err.Error(), Err: snare.ErrFormat}
 				}
 				f.closers = append(f.closers, zr)
-				r = zr
+				r = &decompressed{zr, comp}
 			case CompressionZstd:
 				zr, err := zstd.NewReader(src, zstd.WithDecoderMaxWindow(zstdMaxWindow), zstd.WithDecoderMaxMemory(zstdMaxMemory), zstd.WithDecoderConcurrency(1))
 				if err != nil {
@@ -225,7 +266,7 @@ func newFile(r io.Reader, name string, c io.Closer) (*File, error) {
 					return nil, &pcapfile.Error{File: name, Msg: "zstd: " + err.Error(), Err: snare.ErrFormat}
 				}
 				f.closers = append(f.closers, closerFunc(func() error { zr.Close(); return nil }))
-				r = zr
+				r = &decompressed{zr, comp}
 			}
 			continue
 		}

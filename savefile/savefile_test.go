@@ -5,9 +5,11 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -238,28 +240,106 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// A gzip or zstd file cut short: the packets before the cut, then an error.
-func TestTruncatedCompressed(t *testing.T) {
-	ps := samplePackets(3000)
-	for _, comp := range []Compression{CompressionGzip, CompressionZstd} {
-		var b bytes.Buffer
-		w, _ := NewWriter(&b, CreateOptions{LinkType: link.EN10MB, Compression: comp})
-		writeAll(t, w, ps)
-		cut := b.Bytes()[:b.Len()*2/3]
-		r, err := NewReader(bytes.NewReader(cut))
+// decompress returns what the decompressor for comp yields from b before
+// it fails (the whole of b when comp is CompressionNone).
+func decompress(t *testing.T, comp Compression, b []byte) []byte {
+	t.Helper()
+	var r io.Reader = bytes.NewReader(b)
+	switch comp {
+	case CompressionGzip:
+		zr, err := gzip.NewReader(r)
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		for {
-			_, _, err = r.ZeroCopyReadPacketData()
-			if err != nil {
+		r = zr
+	case CompressionZstd:
+		zr, err := zstd.NewReader(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	out, _ := io.ReadAll(r)
+	return out
+}
+
+// wholePackets counts the packets whose records (pcap) or blocks
+// (pcapng, little-endian) lie entirely in b, and returns the offset of
+// the first one that does not.
+func wholePackets(format Format, b []byte) (n int, off int) {
+	if format == FormatPcap {
+		off = 24
+		for off+16 <= len(b) {
+			end := off + 16 + int(binary.LittleEndian.Uint32(b[off+8:]))
+			if end > len(b) {
 				break
 			}
+			n, off = n+1, end
+		}
+		return n, off
+	}
+	for off+8 <= len(b) {
+		end := off + int(binary.LittleEndian.Uint32(b[off+4:]))
+		if end > len(b) {
+			break
+		}
+		if binary.LittleEndian.Uint32(b[off:]) == 6 {
 			n++
 		}
-		if err == io.EOF || n == 0 || n >= len(ps) {
-			t.Errorf("%v cut: %d packets then %v", comp, n, err)
+		off = end
+	}
+	return n, off
+}
+
+// A file cut short, plain or compressed, read through Open: every packet
+// before the cut, then an error wrapping snare.ErrTruncated (not io.EOF)
+// that names the file and the byte offset of the record cut.
+func TestTruncatedEveryPacket(t *testing.T) {
+	ps := samplePackets(3000)
+	dir := t.TempDir()
+	for _, format := range []Format{FormatPcap, FormatPcapNG} {
+		for _, comp := range []Compression{CompressionNone, CompressionGzip, CompressionZstd} {
+			var b bytes.Buffer
+			w, _ := NewWriter(&b, CreateOptions{Format: format, LinkType: link.EN10MB, Compression: comp})
+			writeAll(t, w, ps)
+			for _, cut := range []int{b.Len() / 3, b.Len() * 2 / 3, b.Len() - 1} {
+				name := fmt.Sprintf("%s-%s-%d", format, comp, cut)
+				p := filepath.Join(dir, name)
+				if err := os.WriteFile(p, b.Bytes()[:cut], 0o644); err != nil {
+					t.Fatal(err)
+				}
+				want, off := wholePackets(format, decompress(t, comp, b.Bytes()[:cut]))
+				// (A gzip file without the last byte of its trailer still
+				// holds every packet.)
+				if want == 0 || want > len(ps) {
+					t.Fatalf("%s: test cut leaves %d packets", name, want)
+				}
+				r, err := Open(p)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				n := 0
+				for {
+					var d []byte
+					d, _, err = r.ZeroCopyReadPacketData()
+					if err != nil {
+						break
+					}
+					if !bytes.Equal(d, ps[n].data) {
+						t.Fatalf("%s: packet %d differs", name, n)
+					}
+					n++
+				}
+				r.Close()
+				if n != want {
+					t.Errorf("%s: %d packets before the error, want %d", name, n, want)
+				}
+				if !errors.Is(err, snare.ErrTruncated) || errors.Is(err, io.EOF) || !strings.Contains(err.Error(), p) ||
+					!strings.Contains(err.Error(), fmt.Sprintf("byte offset %d:", off)) {
+					t.Errorf("%s: error %v, want truncation naming the file and byte offset %d", name, err, off)
+				}
+			}
 		}
 	}
 }
@@ -328,6 +408,106 @@ func TestZeroCopyAllocs(t *testing.T) {
 		}
 		if a := testing.AllocsPerRun(1500, func() { r.ZeroCopyReadPacketData() }); a != 0 {
 			t.Errorf("%v: %v allocations per packet", format, a)
+		}
+	}
+}
+
+// pcapHeader is a little-endian µs pcap file header for Ethernet.
+func pcapHeader() []byte {
+	h := make([]byte, 24)
+	binary.LittleEndian.PutUint32(h, 0xa1b2c3d4)
+	binary.LittleEndian.PutUint16(h[4:], 2)
+	binary.LittleEndian.PutUint16(h[6:], 4)
+	binary.LittleEndian.PutUint32(h[20:], 1)
+	return h
+}
+
+// Decompression bombs: a small file that expands to much more data is
+// read in the memory of the read buffer and the decompressor, however
+// much it expands; a zstd frame that asks for a window over 128 MiB is
+// refused.
+func TestDecompressionBombs(t *testing.T) {
+	const zeros = 32 << 20 // two million empty records
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(pcapHeader())
+	zw.Write(make([]byte, zeros))
+	zw.Close()
+	var zs bytes.Buffer
+	ze, _ := zstd.NewWriter(&zs)
+	ze.Write(pcapHeader())
+	ze.Write(make([]byte, zeros))
+	ze.Close()
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"gzip", gz.Bytes()}, {"zstd", zs.Bytes()}} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		r, err := NewReader(bytes.NewReader(c.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			if _, _, err = r.ZeroCopyReadPacketData(); err != nil {
+				break
+			}
+			n++
+		}
+		r.Close()
+		runtime.ReadMemStats(&after)
+		if err != io.EOF || n != zeros/16 {
+			t.Errorf("%s: %d packets then %v, want %d then io.EOF", c.name, n, err, zeros/16)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 24<<20 {
+			t.Errorf("%s: %d bytes of input expanding to %d allocated %d bytes", c.name, len(c.data), zeros, alloc)
+		}
+	}
+	// A zstd frame header asking for a 256 MiB window (exponent 18),
+	// followed by a raw block.
+	frame := []byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 18 << 3, 1 | 4<<3, 0, 0, 'a', 'b', 'c', 'd'}
+	p := filepath.Join(t.TempDir(), "window.pcap.zst")
+	os.WriteFile(p, frame, 0o644)
+	_, err := Open(p)
+	if !errors.Is(err, snare.ErrFormat) || !errors.Is(err, zstd.ErrWindowSizeExceeded) || !strings.Contains(err.Error(), p) ||
+		!strings.Contains(err.Error(), "limit is 128 MiB") {
+		t.Errorf("256 MiB zstd window: %v", err)
+	}
+}
+
+// Corrupt compressed data: the packets before the damage, then an error
+// wrapping snare.ErrFormat that names the file and the record.
+func TestCorruptCompressed(t *testing.T) {
+	ps := samplePackets(200)
+	for _, comp := range []Compression{CompressionGzip, CompressionZstd} {
+		var b bytes.Buffer
+		w, _ := NewWriter(&b, CreateOptions{LinkType: link.EN10MB, Compression: comp})
+		for i, p := range ps {
+			if i == 100 {
+				w.Flush() // the rest in later blocks
+			}
+			w.WritePacket(p.ci, p.data)
+		}
+		w.Close()
+		data := b.Bytes()
+		data[len(data)-6] ^= 0xff // gzip: the CRC; zstd: the last block
+		f, err := NewFile(bytes.NewReader(data), "bad."+comp.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			if _, _, err = f.ZeroCopyReadPacketData(); err != nil {
+				break
+			}
+			n++
+		}
+		var de *DecompressError
+		if n == 0 || !errors.Is(err, snare.ErrFormat) || !errors.As(err, &de) || de.Compression != comp ||
+			!strings.Contains(err.Error(), "bad."+comp.String()+": record ") || !strings.Contains(err.Error(), "corrupt "+comp.String()+" data") {
+			t.Errorf("%v: %d packets, then %v", comp, n, err)
 		}
 	}
 }

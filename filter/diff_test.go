@@ -54,7 +54,7 @@ func tcpdumpProgram(tcpdump, expr string, optimize bool) (bpf.Program, string, e
 	if !optimize {
 		args = append(args, "-O")
 	}
-	cmd := exec.Command(tcpdump, append(args, expr)...)
+	cmd := exec.Command(tcpdump, append(args, "--", expr)...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -293,6 +293,14 @@ func TestDeepNesting(t *testing.T) {
 	if _, err := Compile(nots, Options{LinkType: 1}); err == nil {
 		t.Error("100000 nots compiled")
 	}
+	// '^' and '%' associate to the right: a long chain nests too.
+	xors := "ip[0]" + strings.Repeat(" ^ 1", 100000) + " > 0"
+	if _, err := Compile(xors, Options{LinkType: 1}); err == nil || !strings.Contains(err.Error(), "nested too deeply") {
+		t.Errorf("100000 '^': err = %v", err)
+	}
+	if _, err := Compile("ip[0]"+strings.Repeat(" % 7", 10)+" > 0", Options{LinkType: 1}); err != nil {
+		t.Errorf("10 '%%': %v", err)
+	}
 	ok := strings.Repeat("(", 50) + "tcp" + strings.Repeat(")", 50)
 	if _, err := Compile(ok, Options{LinkType: 1}); err != nil {
 		t.Errorf("50 parentheses: %v", err)

@@ -592,12 +592,20 @@ func (p *parser) relAhead(start int) bool {
 	return false
 }
 
-// Arithmetic precedence levels, loosest first.
-var arthLevels = [][]string{{"|", "^"}, {"&"}, {"<<", ">>"}, {"+", "-"}, {"*", "/", "%"}}
+// Arithmetic precedence levels, loosest first, as libpcap's grammar
+// declares them: each level associates to the left.
+var arthLevels = [][]string{{"|"}, {"&"}, {"<<", ">>"}, {"+", "-"}, {"*", "/"}}
+
+// isShiftOp reports whether op is '^' or '%'. libpcap's grammar declares
+// no precedence for them, so its parser always shifts: '^' and '%' bind
+// the operand just before them (even after a tighter operator or a unary
+// minus) and take everything that follows as their right operand, which
+// makes them right-associative: "a << 1 ^ 3 + 4" is "a << (1 ^ (3 + 4))".
+func isShiftOp(t token) bool { return t.kind == tOP && (t.text == "^" || t.text == "%") }
 
 func (p *parser) parseArth(level int) *arth {
 	if level == len(arthLevels) {
-		return p.parseArthUnary()
+		return p.parseArthOperand()
 	}
 	l := p.parseArth(level + 1)
 	for {
@@ -609,6 +617,20 @@ func (p *parser) parseArth(level int) *arth {
 		r := p.parseArth(level + 1)
 		l = &arth{op: t.text, l: l, r: r, pos: t.pos}
 	}
+}
+
+// parseArthOperand parses a unary operand and a '^' or '%' right after
+// it, whose right operand is a whole arithmetic expression.
+func (p *parser) parseArthOperand() *arth {
+	l := p.parseArthUnary()
+	if t := p.peek(); isShiftOp(t) {
+		p.next()
+		p.enter()
+		r := p.parseArth(0)
+		p.leave()
+		l = &arth{op: t.text, l: l, r: r, pos: t.pos}
+	}
+	return l
 }
 
 func contains(list []string, s string) bool {
@@ -627,7 +649,7 @@ func (p *parser) parseArthUnary() *arth {
 	switch {
 	case t.kind == tOP && t.text == "-":
 		p.next()
-		x := p.parseArthUnary()
+		x := p.parseArthOperand()
 		return &arth{op: "neg", l: x, pos: t.pos}
 	case t.kind == tOP && t.text == "(":
 		p.next()

@@ -247,3 +247,65 @@ func TestNoHugeAllocation(t *testing.T) {
 		t.Errorf("end: %v", err)
 	}
 }
+
+// repeatSource reads as head followed by rec repeated, limited to total
+// bytes, without holding it in memory.
+type repeatSource struct {
+	head, rec  []byte
+	pos, total int64
+}
+
+func (s *repeatSource) Read(p []byte) (int, error) {
+	if s.pos >= s.total {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && s.pos < s.total {
+		var src []byte
+		if s.pos < int64(len(s.head)) {
+			src = s.head[s.pos:]
+		} else {
+			src = s.rec[(s.pos-int64(len(s.head)))%int64(len(s.rec)):]
+		}
+		if rem := s.total - s.pos; int64(len(src)) > rem {
+			src = src[:rem]
+		}
+		c := copy(p[n:], src)
+		n += c
+		s.pos += int64(c)
+	}
+	return n, nil
+}
+
+// TestOver4GiB reads a pcapng stream of more than 4 GiB whose last block
+// is cut: the error gives the block number and byte offset past 4 GiB.
+func TestOver4GiB(t *testing.T) {
+	f := &fileBuilder{o: binary.LittleEndian}
+	f.shb()
+	f.idb(1, 0)
+	head := f.out
+	f.out = nil
+	f.epb(0, 1, 1<<18, make([]byte, 1<<18))
+	rec := f.out
+	const n = 16400
+	s := &repeatSource{head: head, rec: rec, total: int64(len(head)) + n*int64(len(rec)) - 100}
+	r, err := NewReaderOptions(s, ReaderOptions{Name: "big.pcapng"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := 0
+	for {
+		if _, _, err = r.ZeroCopyReadPacketData(); err != nil {
+			break
+		}
+		count++
+	}
+	var fe *FormatError
+	wantOff := int64(len(head)) + (n-1)*int64(len(rec))
+	if count != n-1 || !errors.As(err, &fe) || fe.Offset != wantOff || fe.Block != n+2 || !errors.Is(err, snare.ErrTruncated) {
+		t.Fatalf("read %d packets, error %v; want %d packets then truncation of block %d at offset %d", count, err, n-1, n+2, wantOff)
+	}
+	if wantOff <= 1<<32 {
+		t.Fatal("test does not cross 4 GiB")
+	}
+}

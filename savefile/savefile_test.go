@@ -344,6 +344,17 @@ func TestTruncatedEveryPacket(t *testing.T) {
 	}
 }
 
+// invalidReasons are what the errors for libpcap's invalid files must
+// say (where libpcap says it, in libpcap's words).
+var invalidReasons = map[string]string{
+	"linktype-reserved-field-not-zero.pcap": "file header: link-type field 0x00300000 has non-zero reserved bits",
+	"pcap-invalid-version-1.pcap":           "file header: archaic pcap savefile format",
+	"pcap-invalid-version-2.pcap":           "file header: unsupported pcap savefile version 2.5",
+	"pcapng-invalid-vers-1.pcapng":          "block 1 (Section Header Block, type 0x0A0D0D0A) at byte offset 0: unsupported pcapng version 0.1",
+	"pcapng-invalid-vers-2.pcapng":          "block 1 (Section Header Block, type 0x0A0D0D0A) at byte offset 0: unsupported pcapng version 1.1",
+	"shb-option-too-long.pcapng":            "block 1 (Section Header Block, type 0x0A0D0D0A) at byte offset 0: block total length in header 52 and trailer 808464432 don't match",
+}
+
 // Everything in libpcap's collection of invalid files is refused, by
 // name, with a clear message.
 func TestLibpcapInvalid(t *testing.T) {
@@ -365,8 +376,11 @@ func TestLibpcapInvalid(t *testing.T) {
 			t.Errorf("%s: accepted", p)
 			continue
 		}
-		if !strings.Contains(err.Error(), filepath.Base(p)) || !errors.Is(err, snare.ErrFormat) {
+		if !strings.Contains(err.Error(), p) || !errors.Is(err, snare.ErrFormat) {
 			t.Errorf("%s: error %q does not name the file or wrap ErrFormat", p, err)
+		}
+		if want, ok := invalidReasons[filepath.Base(p)]; ok && !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %q does not say %q", p, err, want)
 		}
 		t.Logf("%s: %v", filepath.Base(p), err)
 	}
@@ -509,5 +523,51 @@ func TestCorruptCompressed(t *testing.T) {
 			!strings.Contains(err.Error(), "bad."+comp.String()+": record ") || !strings.Contains(err.Error(), "corrupt "+comp.String()+" data") {
 			t.Errorf("%v: %d packets, then %v", comp, n, err)
 		}
+	}
+}
+
+// Open("-") reads the standard input (here a pipe): the packets, then an
+// error that calls the input "standard input" when it is cut short.
+func TestOpenStdin(t *testing.T) {
+	ps := samplePackets(20)
+	var b bytes.Buffer
+	w, _ := NewWriter(&b, CreateOptions{Format: FormatPcapNG, Compression: CompressionGzip, LinkType: link.EN10MB, Nanosecond: true})
+	writeAll(t, w, ps)
+	for _, cut := range []bool{false, true} {
+		data := b.Bytes()
+		if cut {
+			data = data[:len(data)-20]
+		}
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			pw.Write(data)
+			pw.Close()
+		}()
+		saved := os.Stdin
+		os.Stdin = pr
+		f, err := OpenFile("-")
+		os.Stdin = saved
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name() != "standard input" || f.Format() != FormatPcapNG || f.Compression() != CompressionGzip {
+			t.Errorf("name %q, format %v, compression %v", f.Name(), f.Format(), f.Compression())
+		}
+		if !cut {
+			checkAll(t, f, ps, true)
+		} else {
+			var err error
+			for err == nil {
+				_, _, err = f.ZeroCopyReadPacketData()
+			}
+			if !errors.Is(err, snare.ErrTruncated) || !strings.Contains(err.Error(), "standard input") {
+				t.Errorf("cut standard input: %v", err)
+			}
+		}
+		f.Close()
+		pr.Close()
 	}
 }

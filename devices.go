@@ -24,9 +24,9 @@ type Interface struct {
 // InterfaceAddress is one address of an interface (pcap_addr_t). Fields a
 // device does not have are the zero netip.Addr.
 type InterfaceAddress struct {
-	Addr      netip.Addr
-	Netmask   netip.Addr
-	Broadaddr netip.Addr
+	Addr      netip.Addr // the address
+	Netmask   netip.Addr // its netmask, as an address
+	Broadaddr netip.Addr // the broadcast address
 	// Dstaddr is the peer address of a point-to-point link.
 	Dstaddr netip.Addr
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/snare-pcap/snare"
+	_ "github.com/snare-pcap/snare/savefile" // the file:// capture module
 )
 
 // Capture 10 packets from eth0 with a kernel filter, as
@@ -38,6 +39,39 @@ func Example() {
 	st, _ := h.Stats()
 	fmt.Printf("%d packets captured\n%d packets received by filter\n%d packets dropped by kernel\n",
 		st.Captured, st.Received, st.Dropped)
+}
+
+// Read a capture file through a Handle, as "tcpdump -r FILE 'tcp port
+// 80'" does: the savefile module claims "file://" names (pcap or pcapng,
+// plain, gzip or zstd) and the filter runs in user space.
+func Example_file() {
+	h, err := snare.NewHandle("file://testdata/sample.pcap")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer h.Close()
+	if err := h.Activate(); err != nil {
+		log.Fatal(err) // a missing or corrupt file names the file (and the record and byte offset)
+	}
+	if err := h.SetFilter("tcp port 80"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(h.LinkType(), h.SnapLen(), h.FilterPlace())
+	n := 0
+	for pkt, err := range h.Packets() { // ends at the end of the file
+		if err != nil {
+			log.Fatal(err) // a truncated file: every packet first, then snare.ErrTruncated
+		}
+		if n == 0 {
+			fmt.Println(pkt.Info.Timestamp.UTC().Format(time.RFC3339Nano), pkt.Info.CaptureLength, pkt.Info.Length)
+		}
+		n++
+	}
+	fmt.Println(n, "packets")
+	// Output:
+	// EN10MB 262144 userland
+	// 2024-03-01T12:00:00.044615Z 74 74
+	// 10 packets
 }
 
 // Iterate over packets; another goroutine stops the loop with BreakLoop

@@ -2,6 +2,7 @@ package pcapng_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -81,4 +82,39 @@ func ExampleReader() {
 	// 1700000000000000000 60 64 60 EN10MB
 	// 1700000000000000001 60 64 60 EN10MB
 	// 1700000000000000002 60 64 60 EN10MB
+}
+
+// A corrupt or truncated file gives every packet before the damage, then
+// a *FormatError naming the file, the block (numbered from 1) and its
+// byte offset, wrapping snare.ErrFormat or snare.ErrTruncated.
+func ExampleFormatError() {
+	var file bytes.Buffer
+	w, _ := pcapng.NewWriter(&file, pcapng.WriterOptions{})
+	w.AddInterface(pcapng.Interface{LinkType: link.EN10MB})
+	for i := 0; i < 2; i++ {
+		w.WritePacket(snare.CaptureInfo{Timestamp: time.Unix(1700000000, 0), Length: 60}, make([]byte, 60))
+	}
+	w.Close()
+	cut := file.Bytes()[:file.Len()-8]
+
+	r, err := pcapng.NewReaderOptions(bytes.NewReader(cut), pcapng.ReaderOptions{Name: "cut.pcapng"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for {
+		_, _, err := r.ZeroCopyReadPacketData()
+		if err != nil {
+			var fe *pcapng.FormatError
+			if errors.As(err, &fe) {
+				fmt.Println(fe.Block, fe.Offset, errors.Is(err, snare.ErrTruncated))
+			}
+			fmt.Println(err)
+			break
+		}
+		fmt.Println("packet")
+	}
+	// Output:
+	// packet
+	// 4 152 true
+	// pcapng: cut.pcapng: block 4 (Enhanced Packet Block, type 0x00000006) at byte offset 152: file ends 84 bytes into a block of 92 bytes: capture file is truncated
 }

@@ -238,8 +238,8 @@ func flagsFor(d snare.Direction) Flags {
 // Hash is an epb_hash option: an algorithm code (2: CRC32, 3: MD5,
 // 4: SHA-1, 5: Toeplitz) and the hash value.
 type Hash struct {
-	Algorithm uint8
-	Value     []byte
+	Algorithm uint8  // the algorithm code
+	Value     []byte // the hash, as many bytes as the algorithm makes
 }
 
 // PacketOptions are the options of a packet block.
@@ -265,8 +265,8 @@ type PacketOptions struct {
 
 // NameRecord is one IPv4 or IPv6 record of a Name Resolution Block.
 type NameRecord struct {
-	Addr  netip.Addr
-	Names []string
+	Addr  netip.Addr // the address (nrb_record_ipv4 or nrb_record_ipv6)
+	Names []string   // the names given for it, in order
 }
 
 // StatFields says which fields of InterfaceStatistics are present.

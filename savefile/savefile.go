@@ -210,8 +210,8 @@ func (d *decompressed) Read(p []byte) (int, error) {
 // error, which names the file, the record and the byte offset in the
 // decompressed data.
 type DecompressError struct {
-	Compression Compression
-	Err         error
+	Compression Compression // CompressionGzip or CompressionZstd
+	Err         error       // the decompressor's error
 }
 
 // Error returns "corrupt gzip data: ..." or "corrupt zstd data: ...".

@@ -112,6 +112,32 @@ func TestBadOptionsLikeTcpdump(t *testing.T) {
 		{"-tttttt", "-r", samplePath},
 		{"--interface"},
 		{"--no-"},
+		// Missing arguments.
+		{"-r"}, {"-w"}, {"-V"}, {"-z"}, {"-Z"}, {"-C"}, {"-G"}, {"-W"}, {"-s"}, {"-F"},
+		{"--time-stamp-precision"},
+		{"--number=3", "-r", samplePath},
+		// Bad numbers, as tcpdump parses each option.
+		{"-C", "-1", "-r", samplePath},
+		{"-C", "1.5", "-r", samplePath},
+		{"-C", "1k", "-r", samplePath},
+		{"-C", "0x1", "-r", samplePath},
+		{"-C", "9223372036855", "-r", samplePath},
+		{"-C", "99999999999999999999999", "-r", samplePath},
+		{"-W", "x", "-r", samplePath},
+		{"-W", "-3", "-r", samplePath},
+		{"-s", "-1", "-r", samplePath},
+		{"-s", "10x", "-r", samplePath},
+		{"-s", "08", "-r", samplePath},
+		{"--snapshot-length=x", "-r", samplePath},
+		{"-c", "x", "-r", samplePath},
+		{"-c", "0x10", "-r", samplePath},
+		{"-c", "99999999999999999999", "-r", samplePath},
+		{"-B", "x", "-r", samplePath},
+		{"-B", "0x10", "-r", samplePath},
+		{"--linktype=FOO", "-d", "ip"},
+		// Bad files, after the input is open.
+		{"-F", "/nonexistent/filter", "-r", samplePath},
+		{"-r", samplePath, "-w", "/nonexistent/dir/out.pcap"},
 	}
 	for _, args := range cases {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
@@ -121,15 +147,51 @@ func TestBadOptionsLikeTcpdump(t *testing.T) {
 				t.Errorf("exit status %d, tcpdump's %d", got.code, want.code)
 			}
 			// getopt's messages name argv[0] (/usr/bin/tcpdump), tcpdump's
-			// own name it "tcpdump": compare what follows the name.
-			_, w, _ := strings.Cut(firstLine(want.stderr), ": ")
-			if g := firstLine(got.stderr); g != "snare: "+w {
+			// own name it "tcpdump": compare the messages, what follows
+			// the name, up to the usage text.
+			if g, w := messages(got.stderr), messages(want.stderr); g != w {
 				t.Errorf("message\n got %q\nwant %q", g, w)
 			}
 			if strings.Contains(want.stderr, "Usage:") != strings.Contains(got.stderr, "Usage:") {
 				t.Errorf("usage printed: tcpdump %v, snare %v", strings.Contains(want.stderr, "Usage:"), strings.Contains(got.stderr, "Usage:"))
 			}
 		})
+	}
+}
+
+// messages is a command's stderr up to its version line (where the
+// usage text starts), each line's program name ("tcpdump: ",
+// "/usr/bin/tcpdump: ", "snare: ") replaced by "PROG: ".
+func messages(stderr string) string {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(stderr, "\n") {
+		if strings.HasPrefix(l, "tcpdump version ") || strings.HasPrefix(l, "snare version ") {
+			break
+		}
+		if name, rest, ok := strings.Cut(l, ": "); ok && (name == "snare" || strings.HasSuffix(name, "tcpdump")) {
+			l = "PROG: " + rest
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+// TestStricterNumbersThanTcpdump checks the values tcpdump reads with
+// atoi (taking "1x" as 1 and "x" as 0) and snare refuses: a typo in a
+// rotation period or a count is an error, not a silent 0.
+func TestStricterNumbersThanTcpdump(t *testing.T) {
+	for _, c := range []struct{ args, msg string }{
+		{"-G x", "snare: invalid number of seconds x"},
+		{"-G 1x", "snare: invalid number of seconds 1x"},
+		{"-W 1x", "snare: invalid number of output files 1x"},
+		{"-c 1e3", "snare: invalid packet count 1e3"},
+		{"-B 1x", "snare: invalid packet buffer size 1x"},
+		{"--skip 0x10", "snare: invalid skip count 0x10"},
+	} {
+		r := runSnare(t, append(strings.Fields(c.args), "-r", samplePath)...)
+		if r.code != 1 || firstLine(r.stderr) != c.msg {
+			t.Errorf("%s: status %d, %q; want 1, %q", c.args, r.code, r.stderr, c.msg)
+		}
 	}
 }
 

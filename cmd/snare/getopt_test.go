@@ -87,3 +87,20 @@ func FuzzParseArgs(f *testing.F) {
 		parseArgs(args)
 	})
 }
+
+// TestStrtol checks -s's number syntax, C's strtol with base 0.
+func TestStrtol(t *testing.T) {
+	for in, want := range map[string]int64{"96": 96, "0x10": 16, "0X1f": 31, "010": 8, "0": 0, "+5": 5, "-1": -1} {
+		if n, ok := strtol(in); !ok || n != want {
+			t.Errorf("strtol(%q) = %d, %v; want %d", in, n, ok, want)
+		}
+	}
+	for _, in := range []string{"", "x", "0x", "08", "1_0", "1x", "+-1", "--1", " 1", "99999999999999999999"} {
+		if n, ok := strtol(in); ok {
+			t.Errorf("strtol(%q) = %d, want an error", in, n)
+		}
+	}
+	if c, err := parseArgs([]string{"-s", "0x100"}); err != nil || c.snaplen != 256 {
+		t.Errorf("-s 0x100: %v, %v", c, err)
+	}
+}

@@ -79,13 +79,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // execute does what cfg asks.
 func execute(cfg *config, e *env) error {
-	if cfg.filterFile != "" {
-		expr, err := readFilterFile(cfg.filterFile)
-		if err != nil {
-			return err
-		}
-		cfg.expr = expr
-	}
 	switch {
 	case cfg.listIfs:
 		return listInterfaces(e)
@@ -99,12 +92,33 @@ func execute(cfg *config, e *env) error {
 		return err
 	}
 	if cfg.dump > 0 && (files == nil && cfg.device == "") {
+		if err := loadFilterFile(cfg); err != nil {
+			return err
+		}
 		return dumpDead(cfg, e)
 	}
 	if files != nil {
+		// The filter file is read once the first input is open, as
+		// tcpdump does (readFiles).
 		return readFiles(cfg, e, files)
 	}
+	if err := loadFilterFile(cfg); err != nil {
+		return err
+	}
 	return capture(cfg, e)
+}
+
+// loadFilterFile sets cfg's expression from -F's file, if given.
+func loadFilterFile(cfg *config) error {
+	if cfg.filterFile == "" {
+		return nil
+	}
+	expr, err := readFilterFile(cfg.filterFile)
+	if err != nil {
+		return err
+	}
+	cfg.expr = expr
+	return nil
 }
 
 // readFilterFile reads the expression of -F, blanking "#" comments to

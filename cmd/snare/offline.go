@@ -318,6 +318,12 @@ func readFiles(cfg *config, e *env, files []string) (err error) {
 		lt := src.LinkType()
 		fmt.Fprintf(e.stderr, "reading from file %s, link-type %s (%s), snapshot length %d\n",
 			name, lt.Name(), lt.Description(), src.SnapLen())
+		if i == 0 {
+			if err := loadFilterFile(cfg); err != nil {
+				src.Close()
+				return err
+			}
+		}
 		if cfg.dump > 0 {
 			defer src.Close()
 			return dumpProgram(cfg, e, lt, src.SnapLen())

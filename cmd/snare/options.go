@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"io"
 	"strconv"
 	"strings"
@@ -237,8 +238,11 @@ func parseArgs(args []string) (*config, error) {
 			c.countOnly = true
 		case "C":
 			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n <= 0 || n > 1<<40 {
+			if err != nil || n <= 0 {
 				return nil, errorf("invalid file size %s", v)
+			}
+			if n > math.MaxInt64/1000000 {
+				return nil, errorf("file size %s is too large", v)
 			}
 			c.fileSize = n * 1000000
 		case "d":
@@ -292,14 +296,14 @@ func parseArgs(args []string) (*config, error) {
 		case "r":
 			c.readFile = v
 		case "s":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 || n > maxSnaplen {
+			n, ok := strtol(v)
+			if !ok || n < 0 || n > maxSnaplen {
 				return nil, errorf("invalid snaplen %s (must be >= 0 and <= %d)", v, maxSnaplen)
 			}
 			if n == 0 {
 				n = maxSnaplen
 			}
-			c.snaplen = n
+			c.snaplen = int(n)
 		case "S":
 			c.absSeq = true
 		case "t":
@@ -376,3 +380,32 @@ func parseArgs(args []string) (*config, error) {
 
 // maxSnaplen is libpcap's MAXIMUM_SNAPLEN.
 const maxSnaplen = 262144
+
+// strtol parses s as C's strtol with base 0 does, for the options
+// tcpdump parses that way (-s): an optional sign, then a hexadecimal
+// number after 0x, an octal one after 0, or a decimal one; the whole
+// string must be used.
+func strtol(s string) (int64, bool) {
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	base := 10
+	switch {
+	case len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'):
+		base, s = 16, s[2:]
+	case len(s) > 1 && s[0] == '0':
+		base, s = 8, s[1:]
+	}
+	if s == "" || s[0] == '+' || s[0] == '-' || strings.ContainsRune(s, '_') {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, base, 64)
+	if err != nil {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}

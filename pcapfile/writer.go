@@ -132,6 +132,12 @@ func Create(path string, opts WriterOptions) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newFileWriter(f, opts, field)
+}
+
+// newFileWriter returns a Writer that writes a file header for opts to
+// the file f (which Close closes), closing f on failure.
+func newFileWriter(f *os.File, opts WriterOptions, field uint32) (*Writer, error) {
 	pw := newWriter(f, opts)
 	pw.c = f
 	if _, err := pw.w.Write(fileHeader(opts, field)); err != nil {
@@ -163,13 +169,7 @@ func OpenAppend(path string, opts WriterOptions) (*Writer, error) {
 	n, err := io.ReadFull(f, h[:])
 	switch {
 	case n == 0 && (err == io.EOF || err == nil):
-		pw := newWriter(f, opts)
-		pw.c = f
-		if _, err := pw.w.Write(fileHeader(opts, field)); err != nil {
-			f.Close()
-			return nil, err
-		}
-		return pw, nil
+		return newFileWriter(f, opts, field)
 	case err == io.ErrUnexpectedEOF:
 		return fail("truncated pcap file header")
 	case err != nil:

@@ -296,12 +296,10 @@ func (r *Reader) ZeroCopyReadPacketData() (data []byte, ci snare.CaptureInfo, er
 			}
 		}
 		switch typ {
-		case BlockTypeEPB:
-			return r.readEPB(off, body)
+		case BlockTypeEPB, BlockTypePB:
+			return r.readPacket(typ, off, body)
 		case BlockTypeSPB:
 			return r.readSPB(off, body)
-		case BlockTypePB:
-			return r.readPB(off, body)
 		}
 		if err := r.handleBlock(typ, off, body); err != nil {
 			return nil, ci, err
@@ -325,13 +323,20 @@ func (r *Reader) iface(typ uint32, off int64, id uint32) (*iface, error) {
 	return &r.ifaces[id], nil
 }
 
-func (r *Reader) readEPB(off int64, b []byte) ([]byte, snare.CaptureInfo, error) {
+// readPacket reads an Enhanced Packet Block or an obsolete Packet Block
+// (typ) with body b. The two differ only in their first word: a 32-bit
+// interface ID, or a 16-bit one and a 16-bit drops count.
+func (r *Reader) readPacket(typ uint32, off int64, b []byte) ([]byte, snare.CaptureInfo, error) {
 	var ci snare.CaptureInfo
 	if len(b) < 20 {
-		return nil, ci, r.fail(BlockTypeEPB, off, "block body of %d bytes is shorter than 20", snare.ErrFormat, len(b))
+		return nil, ci, r.fail(typ, off, "block body of %d bytes is shorter than 20", snare.ErrFormat, len(b))
 	}
 	id := r.u32(b)
-	ifc, err := r.iface(BlockTypeEPB, off, id)
+	if typ == BlockTypePB {
+		id = uint32(r.u16(b))
+		r.pbDrops = r.u16(b[2:])
+	}
+	ifc, err := r.iface(typ, off, id)
 	if err != nil {
 		return nil, ci, err
 	}
@@ -339,61 +344,19 @@ func (r *Reader) readEPB(off int64, b []byte) ([]byte, snare.CaptureInfo, error)
 	caplen := r.u32(b[12:])
 	wire := r.u32(b[16:])
 	if uint64(caplen) > uint64(len(b)-20) {
-		return nil, ci, r.fail(BlockTypeEPB, off, "captured length %d is larger than the %d bytes of data in the block", snare.ErrFormat, caplen, len(b)-20)
+		return nil, ci, r.fail(typ, off, "captured length %d is larger than the %d bytes of data in the block", snare.ErrFormat, caplen, len(b)-20)
 	}
 	data := b[20 : 20+caplen : 20+caplen]
-	var opts []byte
 	if p := 20 + (caplen+3)&^3; int(p) < len(b) {
-		opts = b[p:]
-	}
-	if len(opts) > 0 {
-		f, err := r.scanFlags(BlockTypeEPB, off, opts)
+		opts := b[p:]
+		f, err := r.scanFlags(typ, off, opts)
 		if err != nil {
 			return nil, ci, err
 		}
 		ci.Direction = f.Direction()
 		r.opts = opts
 	}
-	r.optKind = BlockTypeEPB
-	ci.Timestamp = ifc.clock.time(ts)
-	ci.CaptureLength = int(caplen)
-	ci.Length = int(max(wire, caplen))
-	ci.InterfaceIndex = int(id)
-	ci.LinkType = ifc.LinkType
-	return data, ci, nil
-}
-
-func (r *Reader) readPB(off int64, b []byte) ([]byte, snare.CaptureInfo, error) {
-	var ci snare.CaptureInfo
-	if len(b) < 20 {
-		return nil, ci, r.fail(BlockTypePB, off, "block body of %d bytes is shorter than 20", snare.ErrFormat, len(b))
-	}
-	id := uint32(r.u16(b))
-	ifc, err := r.iface(BlockTypePB, off, id)
-	if err != nil {
-		return nil, ci, err
-	}
-	r.pbDrops = r.u16(b[2:])
-	ts := uint64(r.u32(b[4:]))<<32 | uint64(r.u32(b[8:]))
-	caplen := r.u32(b[12:])
-	wire := r.u32(b[16:])
-	if uint64(caplen) > uint64(len(b)-20) {
-		return nil, ci, r.fail(BlockTypePB, off, "captured length %d is larger than the %d bytes of data in the block", snare.ErrFormat, caplen, len(b)-20)
-	}
-	data := b[20 : 20+caplen : 20+caplen]
-	var opts []byte
-	if p := 20 + (caplen+3)&^3; int(p) <= len(b) {
-		opts = b[p:]
-	}
-	if len(opts) > 0 {
-		f, err := r.scanFlags(BlockTypePB, off, opts)
-		if err != nil {
-			return nil, ci, err
-		}
-		ci.Direction = f.Direction()
-	}
-	r.opts = opts
-	r.optKind = BlockTypePB
+	r.optKind = typ
 	ci.Timestamp = ifc.clock.time(ts)
 	ci.CaptureLength = int(caplen)
 	ci.Length = int(max(wire, caplen))

@@ -38,6 +38,8 @@ type DNSResolver struct {
 	mu      sync.Mutex
 	cache   map[netip.Addr]string
 	r       net.Resolver
+	// lookup is the reverse lookup (r.LookupAddr); tests replace it.
+	lookup func(ctx context.Context, addr string) ([]string, error)
 }
 
 // NewDNSResolver returns a DNSResolver; a zero timeout means 500ms.
@@ -45,7 +47,9 @@ func NewDNSResolver(timeout time.Duration) *DNSResolver {
 	if timeout <= 0 {
 		timeout = 500 * time.Millisecond
 	}
-	return &DNSResolver{Timeout: timeout, cache: make(map[netip.Addr]string)}
+	r := &DNSResolver{Timeout: timeout, cache: make(map[netip.Addr]string)}
+	r.lookup = r.r.LookupAddr
+	return r
 }
 
 // maxCache bounds the resolver's cache; it is emptied when full.
@@ -59,14 +63,25 @@ func (r *DNSResolver) LookupAddr(ip netip.Addr) (string, bool) {
 	if ok {
 		return name, name != ""
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), r.Timeout)
-	names, err := r.r.LookupAddr(ctx, ip.String())
+	timeout := r.Timeout
+	if timeout <= 0 {
+		timeout = 500 * time.Millisecond
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	lookup := r.lookup
+	if lookup == nil { // a DNSResolver made without NewDNSResolver
+		lookup = r.r.LookupAddr
+	}
+	names, err := lookup(ctx, ip.String())
 	cancel()
 	name = ""
 	if err == nil && len(names) > 0 {
 		name = strings.TrimSuffix(names[0], ".")
 	}
 	r.mu.Lock()
+	if r.cache == nil {
+		r.cache = make(map[netip.Addr]string)
+	}
 	if len(r.cache) >= maxCache {
 		clear(r.cache)
 	}

@@ -3,17 +3,21 @@ package savefile
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/snare-pcap/snare"
 	"github.com/snare-pcap/snare/link"
 )
 
 // FuzzOpen feeds arbitrary bytes through format detection, decompression
-// and either format's reader: no panic, no hang, and packets never longer
-// than the snapshot length of a pcap file.
+// and either format's reader: no panic, no hang, packets never longer
+// than the snapshot length of a pcap file, and every error but io.EOF
+// names the input and wraps snare.ErrFormat or snare.ErrTruncated.
 func FuzzOpen(f *testing.F) {
 	for _, format := range []Format{FormatPcap, FormatPcapNG} {
 		for _, comp := range []Compression{CompressionNone, CompressionGzip, CompressionZstd} {
@@ -45,14 +49,15 @@ func FuzzOpen(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := NewFile(bytes.NewReader(b), "fuzz")
 		if err != nil {
+			checkErr(t, err)
 			return
 		}
 		defer r.Close()
 		for n := 0; n < 1<<16; n++ {
 			data, ci, err := r.ZeroCopyReadPacketData()
 			if err != nil {
-				if err != io.EOF && r.Format() == FormatPcap && !bytes.Contains([]byte(err.Error()), []byte("fuzz")) {
-					t.Fatalf("error %q does not name the input", err)
+				if err != io.EOF {
+					checkErr(t, err)
 				}
 				return
 			}
@@ -64,4 +69,16 @@ func FuzzOpen(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkErr fails unless err names the input and wraps snare.ErrFormat or
+// snare.ErrTruncated (corrupt compressed data included).
+func checkErr(t *testing.T, err error) {
+	t.Helper()
+	if !strings.Contains(err.Error(), "fuzz") {
+		t.Fatalf("error %q does not name the input", err)
+	}
+	if !errors.Is(err, snare.ErrFormat) && !errors.Is(err, snare.ErrTruncated) {
+		t.Fatalf("error %q (%T) wraps neither ErrFormat nor ErrTruncated", err, err)
+	}
 }

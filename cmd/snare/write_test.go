@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/snare-pcap/snare/link"
+	"github.com/snare-pcap/snare/pcapng"
+	"github.com/snare-pcap/snare/savefile"
 )
 
 // TestPcapngOutput writes the sample as pcapng and checks that tcpdump
@@ -221,4 +226,116 @@ func TestDropPrivileges(t *testing.T) {
 	if c := runSnare(t, "--count", "-r", out); c.stdout != "36 packets\n" {
 		t.Errorf("file written before dropping privileges: %q", c.stdout)
 	}
+}
+
+// TestPcapngKeepsInterfacesAndComments copies a pcapng file with three
+// interfaces (names, descriptions, one declared after packets of the
+// others), packet comments and direction flags through
+// "snare -r in.pcapng --pcapng -w out.pcapng", whole and filtered, and
+// reads both files with tshark: every packet must keep its interface's
+// name and description, its comments and its flags.
+func TestPcapngKeepsInterfacesAndComments(t *testing.T) {
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		t.Skip("tshark is needed; .ci/run installs it")
+	}
+	in := namedInterfacesFile(t)
+	dir := t.TempDir()
+	fields := func(file, display string) string {
+		t.Helper()
+		args := []string{"-r", file, "-T", "fields", "-E", "separator=|", "-e", "frame.interface_name",
+			"-e", "frame.interface_description", "-e", "frame.comment", "-e", "frame.packet_flags_direction",
+			"-e", "frame.len", "-e", "frame.time_epoch"}
+		if display != "" {
+			args = append(args, "-Y", display)
+		}
+		b, err := exec.Command(tshark, args...).Output()
+		if err != nil {
+			t.Fatalf("tshark -r %s: %v", file, err)
+		}
+		return string(b)
+	}
+	for _, c := range []struct{ filter, display string }{{"", ""}, {"udp", "udp && !icmp && !icmpv6 && !vlan"}} {
+		out := filepath.Join(dir, "out"+c.filter+".pcapng")
+		args := []string{"-r", in, "--pcapng", "-w", out}
+		if c.filter != "" {
+			args = append(args, c.filter)
+		}
+		if r := runSnare(t, args...); r.code != 0 {
+			t.Fatalf("snare %q: %+v", args, r)
+		}
+		// The display filter is what the capture filter matches: UDP
+		// directly over IPv4 or IPv6 (not inside ICMP errors, not tagged).
+		want, got := fields(in, c.display), fields(out, "")
+		for _, s := range []string{"|uplink|", "eth1|backup|", "tun0|", "first comment", "0x00000001"} {
+			if c.filter == "" && !strings.Contains(want, s) {
+				t.Fatalf("the input lacks %q; tshark reads:\n%s", s, want)
+			}
+		}
+		if got != want {
+			t.Errorf("filter %q: tshark reads the copy as\n%s\nwant\n%s", c.filter, got, want)
+		}
+	}
+}
+
+// namedInterfacesFile writes the sample's packets as pcapng over three
+// interfaces: eth0 ("uplink") and eth1 ("backup") in turn, and from the
+// tenth packet on every third one again on tun0 (raw IP, declared only
+// then) when it is IPv4. Every fourth packet has a comment, every fifth
+// a direction flag.
+func namedInterfacesFile(t *testing.T) string {
+	t.Helper()
+	in, err := savefile.Open(samplePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	name := filepath.Join(t.TempDir(), "named.pcapng")
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w, err := pcapng.NewWriter(f, pcapng.WriterOptions{UserApplication: "snare test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.AddInterface(pcapng.Interface{LinkType: 1, Name: "eth0", Description: "uplink", SnapLen: 262144, TSResolution: pcapng.Microsecond})
+	w.AddInterface(pcapng.Interface{LinkType: 1, Name: "eth1", Description: "backup", SnapLen: 262144, TSResolution: pcapng.Microsecond})
+	raw, _ := link.ByName("RAW")
+	for i := 0; ; i++ {
+		data, ci, err := in.ReadPacketData()
+		if err != nil {
+			break
+		}
+		var o pcapng.PacketOptions
+		if i%4 == 0 {
+			o.Comments = []string{fmt.Sprintf("comment on packet %d", i)}
+			if i == 0 {
+				o.Comments[0] = "first comment"
+			}
+		}
+		if i%5 == 0 {
+			o.Flags, o.HasFlags = 1, true // inbound
+		}
+		ci.InterfaceIndex = i % 2
+		if err := w.WritePacketWithOptions(ci, data, o); err != nil {
+			t.Fatal(err)
+		}
+		if i == 10 {
+			w.AddInterface(pcapng.Interface{LinkType: raw, Name: "tun0", SnapLen: 262144, TSResolution: pcapng.Microsecond})
+		}
+		if i >= 10 && i%3 == 0 && data[12] == 0x08 && data[13] == 0x00 {
+			ci.InterfaceIndex = 2
+			ci.CaptureLength -= 14
+			ci.Length -= 14
+			if err := w.WritePacketWithOptions(ci, data[14:], pcapng.PacketOptions{Comments: []string{"on tun0"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return name
 }

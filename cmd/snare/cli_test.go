@@ -357,3 +357,54 @@ func TestTruncatedFile(t *testing.T) {
 		t.Errorf("stderr %q does not name the file and record 3", r.stderr)
 	}
 }
+
+// TestSeveralInputsLikeTcpdump reads two captures of different link
+// types, with repeated -r and with -V, and compares everything printed
+// (stdout and stderr merged, so the order of the "reading from file"
+// lines counts) with tcpdump -V on the same list; then writes the two
+// with -w, which tcpdump and snare both refuse at the second file.
+func TestSeveralInputsLikeTcpdump(t *testing.T) {
+	tcpdumpPath := needTcpdump(t)
+	a, _ := filepath.Abs(samplePath)
+	b, _ := filepath.Abs(filepath.Join("..", "..", "printer", "testdata", "sll.pcap"))
+	dir := t.TempDir()
+	list := filepath.Join(dir, "list")
+	if err := os.WriteFile(list, []byte(a+"\n"+b+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	merged := func(name string, args ...string) (string, int) {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Env = append(os.Environ(), "TZ=UTC")
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return strings.ReplaceAll(string(out), "tcpdump: ", "snare: "), code
+	}
+	want, wcode := merged(tcpdumpPath, "-nn", "-V", list)
+	if strings.Count(want, "reading from file") != 2 || wcode != 0 {
+		t.Fatalf("tcpdump -V: status %d\n%s", wcode, want)
+	}
+	for _, args := range [][]string{{"-nn", "-r", a, "-r", b}, {"-nn", "-V", list}} {
+		if got, code := merged(snareBin, args...); got != want || code != 0 {
+			t.Errorf("snare %q: status %d\n%s\nwant (tcpdump -V)\n%s", args, code, got, want)
+		}
+	}
+	out := filepath.Join(dir, "out.pcap")
+	want, wcode = merged(tcpdumpPath, "-V", list, "-w", out)
+	got, code := merged(snareBin, "-r", a, "-r", b, "-w", out)
+	if got != want || code != wcode || code != 1 {
+		t.Errorf("-w over two link types: status %d\n%s\nwant (tcpdump, status %d)\n%s", code, got, wcode, want)
+	}
+	// Same link type: the -w file holds both inputs.
+	if r := runSnare(t, "-r", a, "-r", a, "-w", out); r.code != 0 {
+		t.Fatalf("-r twice -w: %+v", r)
+	}
+	if r := tcpdump(t, "--count", "-r", out); r.stdout != "72 packets\n" {
+		t.Errorf("-r sample -r sample -w: %q", r.stdout)
+	}
+}

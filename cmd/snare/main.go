@@ -138,11 +138,12 @@ func readFilterFile(name string) (string, error) {
 	return sb.String(), nil
 }
 
-// inputFiles returns the files to read: -r's one, -V's list, or nil for
-// live capture.
+// inputFiles returns the files to read: -r's (snare reads every -r in
+// turn, as -V's list; tcpdump only the last), -V's list, or nil for live
+// capture.
 func inputFiles(cfg *config, e *env) ([]string, error) {
-	if cfg.readFile != "" {
-		return []string{cfg.readFile}, nil
+	if len(cfg.inputs) > 0 {
+		return cfg.inputs, nil
 	}
 	if cfg.listFile == "" {
 		return nil, nil

@@ -164,6 +164,16 @@ func (p *pipeline) handle(data []byte, ci snare.CaptureInfo) error {
 	return nil
 }
 
+// flushOutput writes out the lines printed so far.
+func (p *pipeline) flushOutput() error {
+	if p.pr != nil {
+		if err := p.pr.Flush(); err != nil {
+			return err
+		}
+	}
+	return p.out.Flush()
+}
+
 // finish flushes and closes the outputs, and prints --count's line.
 func (p *pipeline) finish() error {
 	var errs []error
@@ -316,6 +326,18 @@ func readFiles(cfg *config, e *env, files []string) (err error) {
 			return err
 		}
 		lt := src.LinkType()
+		if i > 0 {
+			if p.sink != nil && lt != firstLT {
+				src.Close()
+				return errorf("%s: new dlt does not match original", name)
+			}
+			// The previous file's lines come out before this file's
+			// header line, as with tcpdump.
+			if err := p.flushOutput(); err != nil {
+				src.Close()
+				return err
+			}
+		}
 		fmt.Fprintf(e.stderr, "reading from file %s, link-type %s (%s), snapshot length %d\n",
 			name, lt.Name(), lt.Description(), src.SnapLen())
 		if i == 0 {
@@ -351,9 +373,6 @@ func readFiles(cfg *config, e *env, files []string) (err error) {
 				}
 			}
 			defer watchSignals(p)()
-		} else if p.sink != nil && lt != firstLT {
-			src.Close()
-			return errorf("%s: new dlt does not match original", name)
 		}
 		p.ng = nil
 		if cfg.pcapng && src.PcapNG() != nil {

@@ -72,7 +72,7 @@ var optionTable = []option{
 // the options, one line each.
 var helpGroups = []helpGroup{
 	{"Reading and capturing", [][2]string{
-		{"-r file", "read packets from a pcap or pcapng file (gzip/zstd too); - is stdin"},
+		{"-r file", "read packets from a pcap or pcapng file (gzip/zstd too); - is stdin; repeat for more"},
 		{"-V file", "read packets from each file named in file, one per line (- is stdin)"},
 		{"-i interface, --interface=interface", "capture on interface: a name, a number from -D, or any"},
 		{"-D, --list-interfaces", "list the interfaces snare can capture on, numbered, and exit"},
@@ -169,12 +169,12 @@ func printHelp(w io.Writer) {
 type config struct {
 	help, showVersion bool
 
-	readFile  string // -r
-	listFile  string // -V
-	device    string // -i
-	listIfs   bool   // -D
-	listLinks bool   // -L
-	listTS    bool   // -J
+	inputs    []string // -r, each one (tcpdump keeps the last)
+	listFile  string   // -V
+	device    string   // -i
+	listIfs   bool     // -D
+	listLinks bool     // -L
+	listTS    bool     // -J
 
 	count     int64 // -c (0: no limit)
 	skip      int64 // --skip
@@ -294,7 +294,7 @@ func parseArgs(args []string) (*config, error) {
 				return nil, errorf("unknown capture direction `%s'", v)
 			}
 		case "r":
-			c.readFile = v
+			c.inputs = append(c.inputs, v)
 		case "s":
 			n, ok := strtol(v)
 			if !ok || n < 0 || n > maxSnaplen {
@@ -371,7 +371,7 @@ func parseArgs(args []string) (*config, error) {
 	if c.tflag > 5 {
 		return nil, errorf("only -t, -tt, -ttt, -tttt and -ttttt are supported")
 	}
-	if c.readFile != "" && c.listFile != "" {
+	if len(c.inputs) > 0 && c.listFile != "" {
 		return nil, errorf("-V and -r are mutually exclusive.")
 	}
 	c.expr = strings.Join(rest, " ")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/snare-pcap/snare"
+	"github.com/snare-pcap/snare/internal/testenv"
 	"github.com/snare-pcap/snare/link"
 )
 
@@ -229,18 +230,8 @@ func TestBadHeaders(t *testing.T) {
 	}
 }
 
-// sharedDir returns ../shared/testdata/DIR relative to the module root.
-func sharedDir(t *testing.T, dir string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "shared", "testdata", dir)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared test data not found at %s: %v", p, err)
-	}
-	return p
-}
-
 func TestLibpcapInvalid(t *testing.T) {
-	dir := sharedDir(t, "libpcap-invalid")
+	dir := testenv.Shared(t, "testdata", "libpcap-invalid")
 	want := map[string]string{
 		"linktype-reserved-field-not-zero.pcap": "non-zero reserved bits",
 		"pcap-invalid-version-1.pcap":           "archaic pcap savefile format",

@@ -12,14 +12,13 @@ import (
 	"testing/iotest"
 
 	"github.com/snare-pcap/snare"
+	"github.com/snare-pcap/snare/internal/testenv"
 )
 
 // TestLibpcapInvalid checks that libpcap's invalid files are refused
 // with a message naming the file and the problem.
 func TestLibpcapInvalid(t *testing.T) {
-	if !hasShared() {
-		t.Skip("../shared/testdata not found (it holds libpcap's invalid files)")
-	}
+	dir := testenv.Shared(t, "testdata", "libpcap-invalid")
 	want := map[string]string{
 		"pcapng-invalid-vers-1.pcapng": "unsupported pcapng version 0.1",
 		"pcapng-invalid-vers-2.pcapng": "unsupported pcapng version 1.1",
@@ -27,7 +26,7 @@ func TestLibpcapInvalid(t *testing.T) {
 	}
 	for name, msg := range want {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(sharedDir(), "libpcap-invalid", name)
+			path := filepath.Join(dir, name)
 			f, err := os.Open(path)
 			if err != nil {
 				t.Fatal(err)

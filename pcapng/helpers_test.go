@@ -2,18 +2,13 @@ package pcapng
 
 import (
 	"net/netip"
-	"os"
 	"path/filepath"
 )
 
-// sharedDir returns ../shared/testdata relative to the module root.
+// sharedDir returns ../shared/testdata relative to the module root, for
+// fuzz seeds (tests use testenv.Shared, which skips when it is absent).
 func sharedDir() string {
 	return filepath.Join("..", "..", "shared", "testdata")
-}
-
-func hasShared() bool {
-	_, err := os.Stat(sharedDir())
-	return err == nil
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,29 +15,9 @@ import (
 	"time"
 
 	"github.com/snare-pcap/snare"
+	"github.com/snare-pcap/snare/internal/testenv"
 	"github.com/snare-pcap/snare/link"
 )
-
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Skipf("%s not installed (apt-get install tcpdump tshark): %v", name, err)
-	}
-	return p
-}
-
-func run(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(needTool(t, name), args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
-	}
-	return string(out)
-}
 
 // epoch formats a time as tshark's frame.time_epoch and tcpdump -tt
 // --nano do.
@@ -69,8 +48,8 @@ type written struct {
 // comments and directions, and checks that tcpdump and tshark read the
 // same packets, time stamps, bytes, comments and interface names.
 func TestToolsReadOurFiles(t *testing.T) {
-	needTool(t, "tcpdump")
-	needTool(t, "tshark")
+	testenv.Tool(t, "tcpdump")
+	testenv.Tool(t, "tshark")
 	for _, big := range []bool{false, true} {
 		t.Run(fmt.Sprintf("bigendian=%v", big), func(t *testing.T) { toolsReadOurFile(t, big) })
 	}
@@ -125,7 +104,7 @@ func toolsReadOurFile(t *testing.T, big bool) {
 	f.Close()
 
 	// tcpdump: count, time stamps at ns precision, bytes.
-	out := run(t, "tcpdump", "-r", path, "-nn", "-tt", "--nano", "-xx")
+	out := testenv.Run(t, "tcpdump", "-r", path, "-nn", "-tt", "--nano", "-xx")
 	var got []written
 	for _, line := range strings.Split(out, "\n") {
 		if line == "" {
@@ -153,7 +132,7 @@ func toolsReadOurFile(t *testing.T, big bool) {
 	}
 
 	// tshark: time stamps, lengths, comments, interfaces, direction.
-	out = run(t, "tshark", "-r", path, "-T", "fields", "-E", "separator=|", "-e", "frame.time_epoch", "-e", "frame.len", "-e", "frame.cap_len",
+	out = testenv.Run(t, "tshark", "-r", path, "-T", "fields", "-E", "separator=|", "-e", "frame.time_epoch", "-e", "frame.len", "-e", "frame.cap_len",
 		"-e", "frame.comment", "-e", "frame.interface_id", "-e", "frame.interface_name", "-e", "frame.packet_flags_direction")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != len(pkts) {
@@ -170,7 +149,7 @@ func toolsReadOurFile(t *testing.T, big bool) {
 			t.Errorf("tshark packet %d: %q\nwant %q", i+1, lines[i], want)
 		}
 	}
-	info := run(t, "capinfos", path)
+	info := testenv.Run(t, "capinfos", path)
 	for _, s := range []string{"Capture hardware:    test hw", "Capture oper-sys:    Linux", "Capture application: snare test", "Capture comment:     section comment", "Number of interfaces in file: 2"} {
 		if !strings.Contains(info, s) {
 			t.Errorf("capinfos output lacks %q:\n%s", s, info)
@@ -241,7 +220,7 @@ func readFile(t *testing.T, path string) (*Reader, []pkt) {
 // tsharkFields returns tshark's time, lengths, interface and comment per
 // packet, in the same form as ourFields.
 func tsharkFields(t *testing.T, path string) []string {
-	out := run(t, "tshark", "-r", path, "-T", "fields", "-E", "separator=|", "-e", "frame.time_epoch", "-e", "frame.len", "-e", "frame.cap_len",
+	out := testenv.Run(t, "tshark", "-r", path, "-T", "fields", "-E", "separator=|", "-e", "frame.time_epoch", "-e", "frame.len", "-e", "frame.cap_len",
 		"-e", "frame.interface_id", "-e", "frame.comment")
 	return strings.Split(strings.TrimSpace(out), "\n")
 }
@@ -269,7 +248,7 @@ func compareFields(t *testing.T, ours, theirs []string) {
 // TestReadEditcap converts µs and ns pcap files with editcap, adding
 // comments, and checks we read what tshark reads and what was written.
 func TestReadEditcap(t *testing.T) {
-	needTool(t, "tshark")
+	testenv.Tool(t, "tshark")
 	dir := t.TempDir()
 	for _, nano := range []bool{false, true} {
 		t.Run(fmt.Sprintf("nano=%v", nano), func(t *testing.T) {
@@ -277,7 +256,7 @@ func TestReadEditcap(t *testing.T) {
 			out := filepath.Join(dir, fmt.Sprintf("out-%v.pcapng", nano))
 			pkts := makePackets(3, 50, time.Unix(1600000000, 0), time.Millisecond, nano, false)
 			writePcap(t, in, 1, nano, pkts)
-			run(t, "editcap", "-F", "pcapng", "-a", "1:first comment", "-a", "7:seventh", in, out)
+			testenv.Run(t, "editcap", "-F", "pcapng", "-a", "1:first comment", "-a", "7:seventh", in, out)
 			r, p := readFile(t, out)
 			compareFields(t, ourFields(p), tsharkFields(t, out))
 			if len(p) != len(pkts) {
@@ -308,7 +287,7 @@ func TestReadEditcap(t *testing.T) {
 // TestReadMergecap merges Ethernet, raw IP and Linux cooked pcap files
 // into one pcapng file with three interfaces.
 func TestReadMergecap(t *testing.T) {
-	needTool(t, "mergecap")
+	testenv.Tool(t, "mergecap")
 	dir := t.TempDir()
 	srcs := []struct {
 		linktype uint32
@@ -330,7 +309,7 @@ func TestReadMergecap(t *testing.T) {
 		}
 	}
 	out := filepath.Join(dir, "merged.pcapng")
-	run(t, "mergecap", append([]string{"-F", "pcapng", "-w", out}, args...)...)
+	testenv.Run(t, "mergecap", append([]string{"-F", "pcapng", "-w", out}, args...)...)
 	r, p := readFile(t, out)
 	compareFields(t, ourFields(p), tsharkFields(t, out))
 	if len(p) != 90 {
@@ -350,13 +329,13 @@ func TestReadMergecap(t *testing.T) {
 // TestReadTshark reads a file tshark wrote, and a round trip of our
 // file through tshark.
 func TestReadTshark(t *testing.T) {
-	needTool(t, "tshark")
+	testenv.Tool(t, "tshark")
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in.pcap")
 	pkts := makePackets(9, 30, time.Unix(1500000000, 0), time.Second, true, false)
 	writePcap(t, in, 1, true, pkts)
 	out := filepath.Join(dir, "tshark.pcapng")
-	run(t, "tshark", "-r", in, "-F", "pcapng", "-w", out)
+	testenv.Run(t, "tshark", "-r", in, "-F", "pcapng", "-w", out)
 	_, p := readFile(t, out)
 	compareFields(t, ourFields(p), tsharkFields(t, out))
 	for i := range pkts {
@@ -374,8 +353,8 @@ func TestReadBenchCorpus(t *testing.T) {
 	if path == "" {
 		t.Skip("set PCAPNG_BENCH_FILE to a big pcapng file (see BenchmarkCorpus) to read it")
 	}
-	needTool(t, "capinfos")
-	info := run(t, "capinfos", "-c", "-T", "-r", path)
+	testenv.Tool(t, "capinfos")
+	info := testenv.Run(t, "capinfos", "-c", "-T", "-r", path)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -405,7 +384,7 @@ func TestReadBenchCorpus(t *testing.T) {
 // TestTsharkReadsNameRecords checks that tshark resolves addresses with
 // the names of a Name Resolution Block we wrote, and sees our ISB.
 func TestTsharkReadsNameRecords(t *testing.T) {
-	needTool(t, "tshark")
+	testenv.Tool(t, "tshark")
 	var buf bytes.Buffer
 	w, err := NewWriter(&buf, WriterOptions{})
 	if err != nil {
@@ -424,10 +403,10 @@ func TestTsharkReadsNameRecords(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "nrb.pcapng")
 	os.WriteFile(path, buf.Bytes(), 0o644)
-	if out := run(t, "tshark", "-r", path, "-N", "n", "-T", "fields", "-e", "ip.src_host", "-e", "ip.dst_host"); out != "src.example\t198.18.1.3\n" {
+	if out := testenv.Run(t, "tshark", "-r", path, "-N", "n", "-T", "fields", "-e", "ip.src_host", "-e", "ip.dst_host"); out != "src.example\t198.18.1.3\n" {
 		t.Errorf("tshark resolved %q", out)
 	}
-	if out := run(t, "capinfos", "-I", path); !strings.Contains(out, "Number of stat entries = 1") {
+	if out := testenv.Run(t, "capinfos", "-I", path); !strings.Contains(out, "Number of stat entries = 1") {
 		t.Errorf("capinfos does not see the statistics block:\n%s", out)
 	}
 }

@@ -15,30 +15,9 @@ import (
 	"time"
 
 	"github.com/snare-pcap/snare"
+	"github.com/snare-pcap/snare/internal/testenv"
 	"github.com/snare-pcap/snare/link"
 )
-
-func need(t *testing.T, tool string) string {
-	t.Helper()
-	p, err := exec.LookPath(tool)
-	if err != nil {
-		t.Skipf("%s not installed: %v", tool, err)
-	}
-	return p
-}
-
-func run(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(name, args...).Output()
-	if err != nil {
-		msg := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			msg = string(ee.Stderr)
-		}
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, msg)
-	}
-	return string(out)
-}
 
 // tcpdumpPacket is what tcpdump -tt -nn -xx prints for a packet.
 type tcpdumpPacket struct {
@@ -83,7 +62,7 @@ func epoch(ts time.Time, digits int) string {
 // Files we write are read by tcpdump and tshark: same count, timestamps
 // at full precision, same bytes.
 func TestInteropWeWriteTheyRead(t *testing.T) {
-	tcpdump := need(t, "tcpdump")
+	tcpdump := testenv.Tool(t, "tcpdump")
 	ps := samplePackets(60)
 	dir := t.TempDir()
 	for _, format := range []Format{FormatPcap, FormatPcapNG} {
@@ -105,7 +84,7 @@ func TestInteropWeWriteTheyRead(t *testing.T) {
 					args = append(args, "--nano")
 					digits = 9
 				}
-				got := parseTcpdump(t, run(t, tcpdump, args...))
+				got := parseTcpdump(t, testenv.Run(t, tcpdump, args...))
 				if len(got) != len(ps) {
 					t.Fatalf("%s: tcpdump read %d packets, want %d", name, len(got), len(ps))
 				}
@@ -119,7 +98,7 @@ func TestInteropWeWriteTheyRead(t *testing.T) {
 				}
 				// tshark is slow to start: check two of the eight files.
 				if tshark, err := exec.LookPath("tshark"); err == nil && nano == be {
-					out := run(t, tshark, "-r", name, "-T", "fields", "-e", "frame.time_epoch", "-e", "frame.len", "-e", "frame.cap_len")
+					out := testenv.Run(t, tshark, "-r", name, "-T", "fields", "-e", "frame.time_epoch", "-e", "frame.len", "-e", "frame.cap_len")
 					lines := strings.Split(strings.TrimSpace(out), "\n")
 					if len(lines) != len(ps) {
 						t.Fatalf("%s: tshark read %d packets, want %d", name, len(lines), len(ps))
@@ -181,7 +160,7 @@ func readEverything(t *testing.T, path string) (*File, []packet) {
 
 // Files written by editcap, mergecap and tshark read identically.
 func TestInteropTheyWriteWeRead(t *testing.T) {
-	editcap := need(t, "editcap")
+	editcap := testenv.Tool(t, "editcap")
 	ps := samplePackets(80)
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.pcapng")
@@ -207,7 +186,7 @@ func TestInteropTheyWriteWeRead(t *testing.T) {
 	for _, c := range cases {
 		out := filepath.Join(dir, c.name)
 		args := append(append([]string{}, c.args...), src, out)
-		run(t, editcap, args...)
+		testenv.Run(t, editcap, args...)
 		f, got := readEverything(t, out)
 		if f.Format() != c.format || f.LinkType() != link.EN10MB {
 			t.Errorf("%s: format %v link %v", c.name, f.Format(), f.LinkType())
@@ -239,7 +218,7 @@ func TestInteropTheyWriteWeRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	inj := filepath.Join(dir, "inject.pcapng")
-	run(t, editcap, "--inject-secrets", "tls,"+keys, src, inj)
+	testenv.Run(t, editcap, "--inject-secrets", "tls,"+keys, src, inj)
 	f, got := readEverything(t, inj)
 	secrets := f.PcapNG().DecryptionSecrets()
 	if len(got) != len(ps) || len(secrets) != 1 || secrets[0].Type != 0x544c534b || string(secrets[0].Data) != keylog {
@@ -247,7 +226,7 @@ func TestInteropTheyWriteWeRead(t *testing.T) {
 	}
 	if tshark, err := exec.LookPath("tshark"); err == nil {
 		out := filepath.Join(dir, "tshark.pcap")
-		run(t, tshark, "-r", src, "-w", out, "-F", "nsecpcap")
+		testenv.Run(t, tshark, "-r", src, "-w", out, "-F", "nsecpcap")
 		f, got := readEverything(t, out)
 		if f.Format() != FormatPcap || !f.Nanosecond() || len(got) != len(ps) {
 			t.Fatalf("tshark -F nsecpcap: format %v nano %v, %d packets", f.Format(), f.Nanosecond(), len(got))
@@ -281,7 +260,7 @@ func TestInteropTheyWriteWeRead(t *testing.T) {
 // mergecap of two files with different link types gives a pcapng with two
 // interfaces; each packet keeps its interface and link type.
 func TestInteropMergecap(t *testing.T) {
-	mergecap := need(t, "mergecap")
+	mergecap := testenv.Tool(t, "mergecap")
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.pcap"), filepath.Join(dir, "b.pcap")
 	t0 := time.Unix(1700000000, 0)
@@ -295,7 +274,7 @@ func TestInteropMergecap(t *testing.T) {
 	wa.Close()
 	wb.Close()
 	m := filepath.Join(dir, "m.pcapng")
-	run(t, mergecap, "-w", m, a, b)
+	testenv.Run(t, mergecap, "-w", m, a, b)
 	f, got := readEverything(t, m)
 	if f.Format() != FormatPcapNG || len(f.PcapNG().Interfaces()) != 2 {
 		t.Fatalf("format %v, %d interfaces", f.Format(), len(f.PcapNG().Interfaces()))
@@ -321,11 +300,10 @@ func TestInteropMergecap(t *testing.T) {
 // libpcap's own test captures (pcap and pcapng): we read as many packets
 // as tcpdump does, with the same timestamps.
 func TestInteropLibpcapCaptures(t *testing.T) {
-	tcpdump := need(t, "tcpdump")
-	dir := filepath.Join("..", "..", "shared", "testdata", "libpcap-filter", "captures")
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	tcpdump := testenv.Tool(t, "tcpdump")
+	files, _ := filepath.Glob(filepath.Join(testenv.Shared(t, "testdata", "libpcap-filter", "captures"), "*"))
 	if len(files) == 0 {
-		t.Skipf("no shared test data at %s", dir)
+		t.Fatal("no files in libpcap-filter/captures")
 	}
 	total := 0
 	defer func() {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/snare-pcap/snare"
+	"github.com/snare-pcap/snare/internal/testenv"
 	"github.com/snare-pcap/snare/link"
 )
 
@@ -358,10 +359,9 @@ var invalidReasons = map[string]string{
 // Everything in libpcap's collection of invalid files is refused, by
 // name, with a clear message.
 func TestLibpcapInvalid(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "testdata", "libpcap-invalid")
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	files, _ := filepath.Glob(filepath.Join(testenv.Shared(t, "testdata", "libpcap-invalid"), "*"))
 	if len(files) == 0 {
-		t.Skipf("no shared test data at %s", dir)
+		t.Fatal("no files in libpcap-invalid")
 	}
 	for _, p := range files {
 		r, err := Open(p)
@@ -387,10 +387,9 @@ func TestLibpcapInvalid(t *testing.T) {
 }
 
 func TestLibpcapCaptures(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "testdata", "libpcap-filter", "captures")
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	files, _ := filepath.Glob(filepath.Join(testenv.Shared(t, "testdata", "libpcap-filter", "captures"), "*"))
 	if len(files) == 0 {
-		t.Skipf("no shared test data at %s", dir)
+		t.Fatal("no files in libpcap-filter/captures")
 	}
 	for _, p := range files {
 		r, err := Open(p)

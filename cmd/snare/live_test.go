@@ -296,6 +296,15 @@ func TestLiveRunningCount(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "v.pcap")
 	cmd := p.Command(testnet.B, snareBin, "-i", p.IfB, "-v", "-w", out, "--immediate-mode", "udp")
 	stderr := started(t, cmd)
+	// tcpdump at the same time, as the reference for the format.
+	var td *exec.Cmd
+	var tdErr *syncBuffer
+	if tcpdumpPath, err := exec.LookPath("tcpdump"); err == nil {
+		dir := t.TempDir()
+		os.Chmod(dir, 0o777) // tcpdump writes as its own user
+		td = p.Command(testnet.B, tcpdumpPath, "-i", p.IfB, "-v", "-w", filepath.Join(dir, "td.pcap"), "--immediate-mode", "udp")
+		tdErr = started(t, td)
+	}
 	sendUDP(t, p, 7002, 4)
 	// The count has no newline, so stderr (read by lines) shows it only
 	// at exit: give the ticker time to print it.
@@ -308,5 +317,12 @@ func TestLiveRunningCount(t *testing.T) {
 	}
 	if !strings.Contains(e, "snare: listening on "+p.IfB) {
 		t.Errorf("-v -w: the listening line lacks the program name: %q", e)
+	}
+	if td != nil {
+		signalSnare(t, td, syscall.SIGTERM)
+		waitExit(t, td)
+		if te := tdErr.wait(t); !strings.Contains(te, "Got 4\r") {
+			t.Errorf("tcpdump -v -w printed %q: the reference format changed", te)
+		}
 	}
 }

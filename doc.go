@@ -8,8 +8,10 @@
 // set options, activate, read, close).
 //
 // Capture modules live in their own packages and register themselves
-// the way database/sql drivers do: savefile claims "file://", afpacket
-// claims Linux interface names and "any", rpcap claims "rpcap://".
+// the way database/sql drivers do: savefile claims "file://" (capture
+// files of either format, plain or compressed; see Example (File)),
+// afpacket claims Linux interface names and "any". A third-party module
+// registers with [Register] and claims its own prefixes.
 //
 // # Life cycle
 //

@@ -2,7 +2,9 @@ package savefile_test
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,5 +139,33 @@ func TestFileSourceMissing(t *testing.T) {
 	defer h.Close()
 	if err := h.Activate(); err == nil {
 		t.Fatal("Activate of a missing file succeeded")
+	}
+}
+
+// A truncated file read through a Handle: Loop delivers every packet
+// before the cut and then returns the reader's error, which wraps
+// snare.ErrTruncated and names the file and the record.
+func TestFileSourceTruncated(t *testing.T) {
+	path := writeTrace(t, 10)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 24-byte header, records of 16+60 bytes: cut inside the eighth.
+	if err := os.WriteFile(path, data[:24+7*76+30], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := snare.NewHandle("file://" + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if err := h.Activate(); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err = h.Loop(0, func([]byte, snare.CaptureInfo) { n++ })
+	if n != 7 || !errors.Is(err, snare.ErrTruncated) || !strings.Contains(err.Error(), path+": record 8 at byte offset 556:") {
+		t.Fatalf("%d packets, then %v; want 7, then record 8 at byte offset 556 truncated", n, err)
 	}
 }

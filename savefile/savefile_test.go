@@ -241,6 +241,16 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// drain reads r to its end and returns the number of packets and the
+// error that ended the read (io.EOF at a clean end).
+func drain(r Reader) (int, error) {
+	for n := 0; ; n++ {
+		if _, _, err := r.ZeroCopyReadPacketData(); err != nil {
+			return n, err
+		}
+	}
+}
+
 // decompress returns what the decompressor for comp yields from b before
 // it fails (the whole of b when comp is CompressionNone).
 func decompress(t *testing.T, comp Compression, b []byte) []byte {
@@ -397,12 +407,7 @@ func TestLibpcapCaptures(t *testing.T) {
 			t.Errorf("%s: %v", p, err)
 			continue
 		}
-		for {
-			_, _, err = r.ZeroCopyReadPacketData()
-			if err != nil {
-				break
-			}
-		}
+		_, err = drain(r)
 		r.Close()
 		if err != io.EOF {
 			t.Errorf("%s: %v", p, err)
@@ -462,13 +467,7 @@ func TestDecompressionBombs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		for {
-			if _, _, err = r.ZeroCopyReadPacketData(); err != nil {
-				break
-			}
-			n++
-		}
+		n, err := drain(r)
 		r.Close()
 		runtime.ReadMemStats(&after)
 		if err != io.EOF || n != zeros/16 {
@@ -512,13 +511,7 @@ func TestCorruptCompressed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		for {
-			if _, _, err = f.ZeroCopyReadPacketData(); err != nil {
-				break
-			}
-			n++
-		}
+		n, err := drain(f)
 		var de *DecompressError
 		if n == 0 || !errors.Is(err, snare.ErrFormat) || !errors.As(err, &de) || de.Compression != comp ||
 			!strings.Contains(err.Error(), "bad."+comp.String()+": record ") || !strings.Contains(err.Error(), "corrupt "+comp.String()+" data") {
@@ -560,11 +553,7 @@ func TestOpenStdin(t *testing.T) {
 		if !cut {
 			checkAll(t, f, ps, true)
 		} else {
-			var err error
-			for err == nil {
-				_, _, err = f.ZeroCopyReadPacketData()
-			}
-			if !errors.Is(err, snare.ErrTruncated) || !strings.Contains(err.Error(), "standard input") {
+			if _, err := drain(f); !errors.Is(err, snare.ErrTruncated) || !strings.Contains(err.Error(), "standard input") {
 				t.Errorf("cut standard input: %v", err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -106,6 +107,28 @@ func TestCorruptBlocks(t *testing.T) {
 			f.out = f.out[:len(f.out)-10]
 		}), third + "(Enhanced Packet Block, type 0x00000006) at byte offset 100", "file ends 42 bytes into a block of 52 bytes", true},
 		{"truncated header", corrupt(func(f *fileBuilder) { f.out = append(f.out, 6, 0, 0) }), "block 4 at byte offset 100", "file ends 3 bytes into a block of 8 bytes", true},
+		{"section header too large", corrupt(func(f *fileBuilder) {
+			f.out = append(f.out, f.u32(0x0A0D0D0A)...)
+			f.out = append(f.out, f.u32(2<<20)...)
+			f.out = append(f.out, f.u32(0x1A2B3C4D)...)
+		}), third + "(Section Header Block", "section header block total length 2097152 is larger than the maximum 1048576", false},
+		{"second section version", corrupt(func(f *fileBuilder) {
+			f.block(0x0A0D0D0A, f.u32(0x1A2B3C4D), f.u16(2), f.u16(0), f.u64(0))
+		}), third + "(Section Header Block", "unsupported pcapng version 2.0", false},
+		{"packet block too short", corrupt(func(f *fileBuilder) { f.block(6, f.u32(0), f.u32(0)) }), third, "block body of 8 bytes is shorter than 20", false},
+		{"flags option length", corrupt(func(f *fileBuilder) { f.epb(0, 1, 17, payload, f.opt(2, f.u16(1))) }), third, "flags option has length 2, not 4", false},
+		{"IDB two tsresol", corrupt(func(f *fileBuilder) { f.idb(1, 0, f.opt(9, []byte{6}), f.opt(9, []byte{9})) }), third, "more than one if_tsresol option", false},
+		{"IDB tsoffset length", corrupt(func(f *fileBuilder) { f.idb(1, 0, f.opt(14, f.u32(1))) }), third, "if_tsoffset option has length 4, not 8", false},
+		{"IDB too many", corrupt(func(f *fileBuilder) {
+			for range maxInterfaces {
+				f.idb(1, 0)
+			}
+		}), fmt.Sprintf("block %d (Interface Description Block, type 0x00000001) at byte offset %d", 3+maxInterfaces, 100+(maxInterfaces-1)*20), "more than 65536 interfaces in one section", false},
+		{"NRB without end", corrupt(func(f *fileBuilder) { f.block(4, f.opt(1, []byte{192, 0, 2, 1, 'a', 0})) }), third + "(Name Resolution Block", "name records end without an nrb_record_end", false},
+		{"NRB short address", corrupt(func(f *fileBuilder) { f.block(4, f.opt(1, []byte{192, 0}), f.end()) }), third, "address record of type 1 has 2 bytes, too short for its address", false},
+		{"DSB secrets overrun", corrupt(func(f *fileBuilder) { f.block(10, f.u32(0x544c534b), f.u32(100), []byte("abcd")) }), third + "(Decryption Secrets Block", "secrets length 100 is larger than the 4 bytes left in the block", false},
+		{"ISB missing interface", corrupt(func(f *fileBuilder) { f.block(5, f.u32(3), f.u32(0), f.u32(0)) }), third + "(Interface Statistics Block", "statistics for interface 3, but the section has 1 interface description blocks", false},
+		{"ISB option length", corrupt(func(f *fileBuilder) { f.block(5, f.u32(0), f.u32(0), f.u32(0), f.opt(4, f.u32(1)), f.end()) }), third, "statistics option 4 has length 4, not 8", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -376,6 +376,12 @@ func TestReadError(t *testing.T) {
 	if len(ds) != 1 || !errors.Is(err, boom) || !strings.Contains(err.Error(), "disk on fire") {
 		t.Errorf("%d packets, err %v", len(ds), err)
 	}
+	// An error inside the file header.
+	_, err = NewReaderOptions(&failReader{bytes.NewReader(file), 10, boom}, ReaderOptions{Name: "h.pcap"})
+	var pe *Error
+	if !errors.Is(err, boom) || !errors.As(err, &pe) || pe.Record != 0 || err.Error() != "h.pcap: file header: error reading dump file: disk on fire" {
+		t.Errorf("header read error: %v", err)
+	}
 	// A reader that never makes progress does not hang the Reader.
 	r, err = NewReaderOptions(&failReader{bytes.NewReader(file), 24, nil}, ReaderOptions{})
 	if err != nil {

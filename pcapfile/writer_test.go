@@ -70,6 +70,12 @@ func TestWriterRefuses(t *testing.T) {
 	if _, err := NewWriter(io.Discard, WriterOptions{LinkType: 1, FCSLength: 3}); err == nil {
 		t.Error("odd FCS length accepted")
 	}
+	if _, err := NewWriter(io.Discard, WriterOptions{LinkType: 1, SnapLen: -1}); err == nil || !strings.Contains(err.Error(), "invalid snapshot length -1") {
+		t.Errorf("negative snaplen: %v", err)
+	}
+	if _, err := Create(filepath.Join(t.TempDir(), "x.pcap"), WriterOptions{LinkType: 13}); err == nil || !strings.Contains(err.Error(), "x.pcap: link-layer type 13") {
+		t.Errorf("Create with DLT 13: %v", err)
+	}
 	w, _ := NewWriter(io.Discard, WriterOptions{LinkType: 1})
 	if w.SnapLen() != 262144 {
 		t.Errorf("default snaplen %d", w.SnapLen())

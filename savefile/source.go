@@ -41,6 +41,11 @@ type fileSource struct {
 func (s *fileSource) TimestampTypes() []snare.TimestampType { return nil }
 
 func (s *fileSource) Activate(o snare.Options) error {
+	if o.Direction != snare.DirectionInOut {
+		// A file holds what was captured; it cannot keep one direction
+		// (libpcap refuses pcap_setdirection on savefiles too).
+		return s.SetDirection(o.Direction)
+	}
 	r, err := Open(s.path)
 	if err != nil {
 		return err

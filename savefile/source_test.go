@@ -137,8 +137,8 @@ func TestFileSourceMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	if err := h.Activate(); err == nil {
-		t.Fatal("Activate of a missing file succeeded")
+	if err := h.Activate(); !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "nope.pcap") {
+		t.Fatalf("Activate of a missing file: %v, want os.ErrNotExist naming the file", err)
 	}
 }
 
@@ -167,5 +167,50 @@ func TestFileSourceTruncated(t *testing.T) {
 	err = h.Loop(0, func([]byte, snare.CaptureInfo) { n++ })
 	if n != 7 || !errors.Is(err, snare.ErrTruncated) || !strings.Contains(err.Error(), path+": record 8 at byte offset 556:") {
 		t.Fatalf("%d packets, then %v; want 7, then record 8 at byte offset 556 truncated", n, err)
+	}
+}
+
+// What a file cannot do is refused with ErrNotSupported, naming the
+// file; what it can is answered as libpcap answers for a savefile.
+func TestFileSourceLimits(t *testing.T) {
+	path := writeTrace(t, 3)
+	h, err := snare.NewHandle("file://" + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if err := h.Activate(); err != nil {
+		t.Fatal(err)
+	}
+	if lts, err := h.LinkTypes(); err != nil || len(lts) != 1 || lts[0] != link.EN10MB {
+		t.Errorf("LinkTypes: %v %v", lts, err)
+	}
+	if err := h.SetLinkType(link.EN10MB); err != nil {
+		t.Errorf("SetLinkType to the file's own type: %v", err)
+	}
+	if h.SnapLen() != 262144 || h.Fd() != -1 {
+		t.Errorf("SnapLen %d, Fd %d", h.SnapLen(), h.Fd())
+	}
+	if err := h.SetDirection(snare.DirectionInOut); err != nil {
+		t.Errorf("SetDirection(in/out): %v", err)
+	}
+	for name, err := range map[string]error{
+		"SetLinkType":  h.SetLinkType(link.Raw),
+		"SetDirection": h.SetDirection(snare.DirectionIn),
+		"Inject":       h.WritePacketData(make([]byte, 60)),
+	} {
+		if !errors.Is(err, snare.ErrNotSupported) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: %v, want ErrNotSupported naming the file", name, err)
+		}
+	}
+	// A direction chosen before activation is refused at activation.
+	h2, err := snare.NewHandle("file://" + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h2.Close()
+	h2.SetDirection(snare.DirectionOut)
+	if err := h2.Activate(); !errors.Is(err, snare.ErrNotSupported) {
+		t.Errorf("Activate with a direction: %v", err)
 	}
 }

@@ -17,7 +17,10 @@
 // and the byte offset; they wrap snare.ErrFormat, snare.ErrTruncated or the
 // underlying I/O error. A file that ends inside a record yields every
 // complete packet and then an error wrapping snare.ErrTruncated, not
-// io.EOF.
+// io.EOF; so does an input that ends with io.ErrUnexpectedEOF (a
+// decompressor whose stream was cut short), even between records. The
+// read buffer grows only as data arrives, so a corrupt length never
+// makes the Reader allocate what it claims.
 //
 // Opening a file of either format by its magic, and compressed files, is
 // package savefile's job; pcapng is package pcapng's.

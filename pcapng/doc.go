@@ -11,9 +11,10 @@
 // has seen, hands custom blocks to a callback and skips blocks it does
 // not know. Corrupt input gets a [*FormatError] naming the file, the
 // block and its byte offset, wrapping [snare.ErrFormat] or
-// [snare.ErrTruncated]; the reader never allocates more than its
-// maximum block size for one block (16 MiB unless the link type needs
-// more, as libpcap does).
+// [snare.ErrTruncated]; the reader refuses blocks over its maximum block
+// size (16 MiB unless the link type needs more, as libpcap does) and
+// grows its buffer only as a block's data arrives, so a corrupt length
+// in a small file costs no memory.
 //
 // A [Writer] writes one section: a Section Header Block, one Interface
 // Description Block per [Writer.AddInterface], Enhanced Packet Blocks

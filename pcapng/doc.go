@@ -14,7 +14,7 @@
 // [snare.ErrTruncated]; the reader refuses blocks over its maximum block
 // size (16 MiB unless the link type needs more, as libpcap does) and
 // grows its buffer only as a block's data arrives, so a corrupt length
-// in a small file costs no memory.
+// in a small file cannot make it allocate the length it claims.
 //
 // A [Writer] writes one section: a Section Header Block, one Interface
 // Description Block per [Writer.AddInterface], Enhanced Packet Blocks

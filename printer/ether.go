@@ -92,7 +92,7 @@ func (p *Printer) ether(b, d []byte, length int) []byte {
 	pl := d[hdr:]
 	plen := length - hdr
 	if t <= 1500 {
-		// 802.3 length field followed by LLC: snare prints only the header.
+		// 802.3 length field followed by LLC (llc.go).
 		l := int(t)
 		if l < plen {
 			plen = l
@@ -162,61 +162,6 @@ func (p *Printer) ethertype(b []byte, t uint16, d []byte, length int) ([]byte, b
 		return p.pppoe(b, d, length), true
 	}
 	return b, false
-}
-
-// llc handles an 802.3 frame: snare does not decode LLC/SNAP, so it
-// prints tcpdump's fallback for an unknown LLC payload.
-func (p *Printer) llc(b, d []byte, length int, frame []byte) []byte {
-	if len(d) < 3 {
-		return appendTrunc(b, "llc")
-	}
-	dsap, ssap, ctl := d[0], d[1], d[2]
-	b = append(b, "LLC, dsap "...)
-	b = appendLLCSAP(b, dsap&0xfe)
-	b = append(b, " (0x"...)
-	b = appendHexByte(b, dsap&0xfe)
-	b = append(b, ") "...)
-	if dsap&1 != 0 {
-		b = append(b, "Group"...)
-	} else {
-		b = append(b, "Individual"...)
-	}
-	b = append(b, ", ssap "...)
-	b = appendLLCSAP(b, ssap&0xfe)
-	b = append(b, " (0x"...)
-	b = appendHexByte(b, ssap&0xfe)
-	b = append(b, ") "...)
-	if ssap&1 != 0 {
-		b = append(b, "Response"...)
-	} else {
-		b = append(b, "Command"...)
-	}
-	_ = ctl
-	b = append(b, ", ctrl 0x"...)
-	b = appendHexPad(b, uint64(ctl), 2)
-	b = append(b, ": "...)
-	_ = frame
-	return b
-}
-
-func appendLLCSAP(b []byte, s byte) []byte {
-	switch s {
-	case 0x00:
-		return append(b, "Null"...)
-	case 0x42:
-		return append(b, "STP"...)
-	case 0xaa:
-		return append(b, "SNAP"...)
-	case 0x06:
-		return append(b, "IP"...)
-	case 0xe0:
-		return append(b, "IPX"...)
-	case 0xf0:
-		return append(b, "NetBeui"...)
-	case 0xfe:
-		return append(b, "OSI"...)
-	}
-	return append(b, "Unknown"...)
 }
 
 // trunc is appendTrunc for a truncation met inside a protocol printer.

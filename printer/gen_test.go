@@ -407,10 +407,42 @@ func captures() map[string]struct {
 		c{data: eth(macB, macA, 0x88b5, []byte("local experimental ethertype payload"))},
 		c{data: macA, snap: 6},
 	)
-	// 802.3 frames with LLC: outside the protocols snare decodes.
+	// 802.3 frames with LLC: spanning tree, SNAP, and the generic LLC
+	// frame kinds.
+	dot3 := func(llc ...[]byte) []byte { p := cat(llc...); return eth(macB, macA, len(p), p) }
+	bridge := []byte{0x80, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x0b}
+	root := []byte{0x10, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01}
+	timers := cat(u16(256), u16(20*256), u16(2*256+64), u16(15*256+3))
+	rstp := cat(u16(0), []byte{2, 2, 0x3e}, root, u32(20000), bridge, u16(0x8001), timers, []byte{0})
+	mcid := cat([]byte{0}, []byte("region-one"), make([]byte, 22), u16(7), []byte("0123456789abcdef"))
+	msti := cat([]byte{0x7c}, u16(0x8005), []byte{0, 0, 0, 0, 0, 0}, u32(200), []byte{0x80, 0x90, 19})
+	mstp := cat(u16(0), []byte{3, 2, 0x7c}, root, u32(0), bridge, u16(0x8002), timers, []byte{0},
+		u16(64+16), mcid, u32(2000), bridge, []byte{20}, msti)
 	add("llc", 1,
 		c{data: eth(macB, macA, 0x0026, cat([]byte{0x42, 0x42, 0x03}, make([]byte, 35)))},
 		c{data: eth(macB, macA, 0x0010, cat([]byte{0xf0, 0xf0, 0x03}, []byte("netbeui-ish")))},
+		c{data: dot3([]byte{0x42, 0x42, 0x03}, rstp)},
+		c{data: dot3([]byte{0x42, 0x42, 0x03}, u16(0), []byte{0, 0x80})},
+		c{data: dot3([]byte{0x42, 0x42, 0x03}, mstp)},
+		c{data: dot3([]byte{0x43, 0x42, 0x03}, u16(0), []byte{0, 0, 0x81}, root, u32(4), bridge, u16(0x8003), timers)},
+		c{data: dot3([]byte{0x42, 0x42, 0x03}, u16(0x1234), []byte{0, 0})},
+		c{data: dot3([]byte{0x42, 0x42, 0x03}, u16(0), []byte{9, 0})},
+		c{data: dot3([]byte{0xaa, 0xaa, 0x03, 0, 0, 0}, u16(0x0800), udp4(ip4A, ip4B, 1000, 2000, []byte("snap")))},
+		c{data: dot3([]byte{0xaa, 0xaa, 0x03, 0, 0, 0}, u16(0x88b5), []byte("local experimental"))},
+		c{data: dot3([]byte{0xaa, 0xaa, 0x03, 0, 0, 0x0c}, u16(0x010b), rstp)},
+		c{data: dot3([]byte{0xaa, 0xaa, 0x03, 0x12, 0x34, 0x56}, u16(1), []byte("unknown oui"))},
+		c{data: dot3([]byte{0xaa, 0xaa, 0x03, 0, 0, 0x0c}, u16(0x9999), []byte("unknown cisco pid"))},
+		c{data: dot3([]byte{0x12, 0x34, 0x03}, []byte("unknown saps"))},
+		c{data: dot3([]byte{0x12, 0x12, 0x03}, []byte("same unknown sap"))},
+		c{data: dot3([]byte{0x00, 0x01, 0xbf, 0x81, 0x01, 0x00})},
+		c{data: dot3([]byte{0x00, 0x00, 0xaf})},
+		c{data: dot3([]byte{0x04, 0x04, 0xf3}, []byte("test frame"))},
+		c{data: dot3([]byte{0x04, 0x04, 0x0a, 0x0c}, []byte("sna information"))},
+		c{data: dot3([]byte{0x04, 0x05, 0x01, 0x0b})},
+		c{data: dot3([]byte{0x04, 0x04, 0x09, 0x00})},
+		c{data: dot3([]byte{0x06, 0x06, 0x03}, udp4(ip4A, ip4B, 3000, 4000, []byte("rfc948")))},
+		c{data: dot3([]byte{0xe0, 0xe0})},
+		c{data: dot3([]byte{0xaa, 0xaa, 0x03, 0, 0})},
 	)
 	sllHdr := func(pt, typ int) []byte { return cat(u16(pt), u16(1), u16(6), macA, []byte{0, 0}, u16(typ)) }
 	add("sll", 113,

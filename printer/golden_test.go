@@ -107,7 +107,7 @@ var optSets = []optSet{
 var captureFloors = map[string]float64{
 	"arp": 1, "dhcp": 1, "dns": 1, "icmp": 1, "ipv4": 1, "ipv6": 1, "ntp": 1,
 	"null": 1, "pppoe": 1, "raw": 1, "sll": 1, "sll2": 1, "tcp": 1, "tunnels": 1,
-	"udp": 1, "vlan": 1, "corpus": 1, "llc": 0.24,
+	"udp": 1, "vlan": 1, "corpus": 1, "llc": 1,
 }
 
 func captureFiles(t *testing.T) []string {
@@ -196,6 +196,7 @@ func TestGolden(t *testing.T) {
 	}
 	type score struct{ total, same int }
 	perCapture := map[string]*score{}
+	perSet := map[[2]string]*score{} // capture, option set
 	for _, path := range captureFiles(t) {
 		name := strings.TrimSuffix(filepath.Base(path), ".pcap")
 		sc := &score{}
@@ -215,6 +216,7 @@ func TestGolden(t *testing.T) {
 			total, same, diff := compareLines(string(want), got)
 			sc.total += total
 			sc.same += same
+			perSet[[2]string{name, set.name}] = &score{total, same}
 			if same != total {
 				t.Logf("%s %v: %d/%d identical; first difference at %s", name, set.args, same, total, diff)
 			}
@@ -240,6 +242,37 @@ func TestGolden(t *testing.T) {
 		}
 	}
 	t.Log(tb.String())
+	t.Log(setTable(names, func(capture, set string) (int, int) {
+		sc := perSet[[2]string{capture, set}]
+		return sc.total, sc.same
+	}))
+}
+
+// setTable is the share of identical lines per capture and option set,
+// as a Markdown table (go test ./printer -run 'TestGolden$' -v prints
+// it).
+func setTable(captures []string, score func(capture, set string) (total, same int)) string {
+	var b strings.Builder
+	b.WriteString("\n| capture |")
+	for _, set := range optSets {
+		fmt.Fprintf(&b, " %s |", strings.Join(set.args, " "))
+	}
+	b.WriteString("\n|---|")
+	b.WriteString(strings.Repeat("---|", len(optSets)))
+	b.WriteString("\n")
+	for _, c := range captures {
+		fmt.Fprintf(&b, "| %s |", c)
+		for _, set := range optSets {
+			total, same := score(c, set.name)
+			if same == total {
+				fmt.Fprintf(&b, " 100 |")
+			} else {
+				fmt.Fprintf(&b, " %.1f |", 100*float64(same)/float64(max(total, 1)))
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // TestDifferential runs the installed tcpdump on the captures now (not the
@@ -250,7 +283,7 @@ func TestDifferential(t *testing.T) {
 	if err != nil {
 		t.Skip("tcpdump not installed; the golden test covers the stored output")
 	}
-	for _, name := range []string{"tcp", "udp", "icmp", "arp", "ipv6", "dns", "sll", "null", "raw", "pppoe"} {
+	for _, name := range []string{"tcp", "udp", "icmp", "arp", "ipv6", "dns", "sll", "null", "raw", "pppoe", "llc"} {
 		path := filepath.Join("testdata", name+".pcap")
 		for _, set := range []optSet{optSets[0], optSets[7], optSets[14]} {
 			want := tcpdumpOutput(t, tcpdump, path, set.args)

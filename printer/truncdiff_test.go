@@ -17,7 +17,7 @@ func TestTruncatedDifferential(t *testing.T) {
 	}
 	dir := t.TempDir()
 	total, same := 0, 0
-	for _, name := range []string{"tcp", "udp", "icmp", "arp", "ipv4", "ipv6", "dns", "dhcp", "ntp", "tunnels", "pppoe", "sll", "null", "raw"} {
+	for _, name := range []string{"tcp", "udp", "icmp", "arp", "ipv4", "ipv6", "dns", "dhcp", "ntp", "tunnels", "pppoe", "sll", "null", "raw", "llc"} {
 		c := captures()[name]
 		var out []capPkt
 		for _, k := range c.pkts {

@@ -38,6 +38,52 @@ func operandText(n *idNode) string {
 	return n.text
 }
 
+// maskNetsOnly is libpcap 1.10's word for a mask or prefix length given
+// to anything but "net".
+const maskNetsOnly = "Mask syntax for networks only"
+
+// wlanDirNames names an 802.11 direction qualifier and its long
+// spelling, as libpcap 1.10's messages do.
+func wlanDirNames(dir string) string {
+	if dir == "ra" || dir == "ta" {
+		return fmt.Sprintf("'%s' is not a valid qualifier", dir)
+	}
+	return fmt.Sprintf("'%s' and 'address%s' are not valid qualifiers", dir, dir[len(dir)-1:])
+}
+
+// hostNotImplemented are the protocols whose addresses libpcap 1.10
+// reports as "<name> host filtering not implemented".
+var hostNotImplemented = map[string]string{"aarp": "AARP", "atalk": "AppleTalk", "ipx": "IPX", "iso": "ISO",
+	"lat": "LAT", "mopdl": "MOPDL", "moprc": "MOPRC", "sca": "SCA"}
+
+// oldProtoAddr is libpcap 1.10's wording (after "; ") for a protocol
+// qualifier that does not fit the kind of address, or "".
+func oldProtoAddr(proto, addr, kind string) string {
+	name := fmt.Sprintf("'%s'", proto)
+	switch proto {
+	case "link":
+		name = "link-layer"
+	case "atalk":
+		name = "AppleTalk"
+	}
+	switch kind {
+	case "IPv6 address", "IPv6 prefix":
+		return fmt.Sprintf("; %s modifier applied to ip6 %s", name, addr)
+	case "IPv4 address", "IPv4 prefix":
+		if name, ok := hostNotImplemented[proto]; ok {
+			return "; " + name + " host filtering not implemented"
+		}
+		switch {
+		case proto == "ip6":
+			return "; 'ip6' modifier applied to ip host"
+		case proto == "link" && addr == "host":
+			return ""
+		}
+		return fmt.Sprintf("; %s modifier applied to %s", name, addr)
+	}
+	return ""
+}
+
 // checkQualifiers rejects qualifier combinations libpcap rejects, with
 // its wording, before any code is generated for the operand.
 func (g *gen) checkQualifiers(n *idNode) {
@@ -48,10 +94,11 @@ func (g *gen) checkQualifiers(n *idNode) {
 	}
 	if wlanDirs[q.dir] {
 		if addr == "port" || addr == "portrange" {
-			fail(n.pos, "'%s' is not a valid qualifier for '%s'", q.dir, addr)
+			what := map[string]string{"port": "ports", "portrange": "port ranges"}[addr]
+			fail(n.pos, "'%s' is not a valid qualifier for '%s'; %s for %s", q.dir, addr, wlanDirNames(q.dir), what)
 		}
 		if g.dlt != dltIEEE80211 {
-			fail(n.pos, "'%s' is valid for 802.11 syntax only", q.dir)
+			fail(n.pos, "'%s' is valid for 802.11 syntax only; %s for addresses other than 802.11 MAC addresses", q.dir, wlanDirNames(q.dir))
 		}
 	}
 	if n.kind == tEID && !(q.proto == "link" && addr == "host") {
@@ -63,31 +110,50 @@ func (g *gen) checkQualifiers(n *idNode) {
 		}
 	}
 	if addr == "gateway" && n.kind == tNUM {
-		fail(n.pos, "'gateway' is not a valid qualifier for '%s'", n.raw)
+		fail(n.pos, "'gateway' is not a valid qualifier for '%s'; 'gateway' requires a name", n.raw)
 	}
 	if q.proto == "decnet" && addr == "gateway" && n.kind != tHID6 {
 		fail(n.pos, "'decnet' is not a valid qualifier for 'gateway'")
 	}
 	form := addrForm(n)
 	if form != "" {
+		// libpcap 1.10 words these by the address's form.
+		old := ""
+		switch {
+		case n.kind == tHID6:
+			old = "invalid qualifier against IPv6 address"
+		case n.mask != "" || n.masklen >= 0:
+			old = maskNetsOnly
+		case addr == "gateway":
+			old = "'gateway' requires a name"
+		default:
+			old = fmt.Sprintf("'%s' modifier applied to ip host", addr)
+		}
 		switch addr {
 		case "port", "portrange", "proto", "protochain":
-			fail(n.pos, "'%s' qualifier applied to %s", addr, form)
+			fail(n.pos, "'%s' qualifier applied to %s; %s", addr, form, old)
 		case "gateway":
-			fail(n.pos, "'gateway' is not a valid qualifier for '%s'", operandText(n))
+			fail(n.pos, "'gateway' is not a valid qualifier for '%s'; %s", operandText(n), old)
 		}
 	}
 	if q.proto == "decnet" && n.kind == tHID && addr == "host" && (n.mask != "" || n.masklen >= 0) {
-		fail(n.pos, "'decnet' is not a valid qualifier for 'host'")
+		fail(n.pos, "'decnet' is not a valid qualifier for 'host'; %s", maskNetsOnly)
 	}
 	if addr == "host" && ((n.kind == tHID && (n.mask != "" || (n.masklen >= 0 && n.masklen != 32))) ||
 		(n.kind == tHID6 && n.masklen >= 0 && n.masklen != 128)) {
-		fail(n.pos, "'host' is not a valid qualifier for '%s'", operandText(n))
+		fail(n.pos, "'host' is not a valid qualifier for '%s'; %s", operandText(n), maskNetsOnly)
 	}
 	if q.proto == "decnet" && n.kind != tHID6 {
 		switch addr {
 		case "net", "proto", "protochain", "gateway", "port", "portrange":
-			fail(n.pos, "'decnet' is not a valid qualifier for '%s'", addr)
+			old := ""
+			switch {
+			case addr == "port" || addr == "portrange":
+				old = "; illegal qualifier of '" + addr + "'"
+			case n.mask != "" || n.masklen >= 0:
+				old = "; " + maskNetsOnly
+			}
+			fail(n.pos, "'decnet' is not a valid qualifier for '%s'%s", addr, old)
 		case "host":
 			switch {
 			case n.kind == tNUM:
@@ -137,31 +203,31 @@ func (g *gen) checkQualifiers(n *idNode) {
 			}
 		}
 		if !ok {
-			fail(n.pos, "'%s' is not a valid qualifier for '%s <%s>'", q.proto, addr, kind)
+			fail(n.pos, "'%s' is not a valid qualifier for '%s <%s>'%s", q.proto, addr, kind, oldProtoAddr(q.proto, addr, kind))
 		}
 	case "port", "portrange":
 		switch q.proto {
 		case "", "tcp", "udp", "sctp":
 		default:
-			fail(n.pos, "'%s' is not a valid qualifier for '%s'", q.proto, addr)
+			fail(n.pos, "'%s' is not a valid qualifier for '%s'; illegal qualifier of '%s'", q.proto, addr, addr)
 		}
 	case "proto":
 		switch q.proto {
 		case "", "link", "ip", "ip6", "iso", "isis":
 		default:
 			if n.kind == tID {
-				fail(n.pos, "unknown '%s proto' value '%s'", q.proto, n.text)
+				fail(n.pos, "unknown '%s proto' value '%s'; unknown protocol: %s", q.proto, n.text, n.text)
 			}
-			fail(n.pos, "'%s' is not a valid qualifier for 'proto'", q.proto)
+			fail(n.pos, "'%s' is not a valid qualifier for 'proto'; '%s proto' is bogus", q.proto, q.proto)
 		}
 	case "protochain":
 		switch q.proto {
 		case "", "ip", "ip6":
 		default:
 			if n.kind == tID {
-				fail(n.pos, "unknown '%s protochain' value '%s'", q.proto, n.text)
+				fail(n.pos, "unknown '%s protochain' value '%s'; unknown protocol: %s", q.proto, n.text, n.text)
 			}
-			fail(n.pos, "'%s' is not a valid qualifier for 'protochain'", q.proto)
+			fail(n.pos, "'%s' is not a valid qualifier for 'protochain'; bad protocol applied for 'protochain'", q.proto)
 		}
 	case "gateway":
 		switch q.proto {
@@ -175,7 +241,7 @@ func (g *gen) checkQualifiers(n *idNode) {
 		switch g.dlt {
 		case dltEN10MB, dltNetAnalyzer, dltNetAnalyzerTransparent, dltFDDI, dltIEEE802, dltIEEE80211:
 		default:
-			fail(n.pos, "'gateway' not supported on DLT_%s", dltName(g.dlt))
+			fail(n.pos, "'gateway' not supported on DLT_%s; 'gateway' not supported in this configuration", dltName(g.dlt))
 		}
 	}
 }

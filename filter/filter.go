@@ -69,7 +69,11 @@ type Options struct {
 
 // Error is a compilation error: the expression, the 1-based column where
 // the problem was found (0 when it concerns the expression as a whole),
-// and a message that carries libpcap's wording.
+// and a message that carries libpcap's wording. Where libpcap master and
+// libpcap 1.10 (what most systems' tcpdump runs) word an error
+// differently, the message gives master's words, then "; " and 1.10's,
+// so that a search for either finds it: "port number 99999 greater than
+// maximum 65535; illegal port number 99999 > 65535".
 type Error struct {
 	Expr   string
 	Column int

@@ -84,7 +84,7 @@ func (g *gen) broadcast(proto string) *expr {
 		case g.isEthernetLike(), g.dlt == dltFDDI, g.dlt == dltIEEE802:
 			return g.linkHost(bcast, "dst")
 		}
-		fail(g.pos, "'broadcast' not supported on DLT_%s", dltName(g.dlt))
+		fail(g.pos, "'broadcast' not supported on DLT_%s; not a broadcast link", dltName(g.dlt))
 	case "ip":
 		if g.opts.Netmask == NetmaskUnknown {
 			fail(g.pos, "netmask not known, so 'ip broadcast' not supported")
@@ -114,7 +114,7 @@ func (g *gen) multicast(proto string) *expr {
 			s := g.loadA(orLinkHdr, 2, bpf.B)
 			return g.branch(s, bpf.JMP|bpf.JSET|bpf.K, 1)
 		}
-		fail(g.pos, "'multicast' not supported on DLT_%s", dltName(g.dlt))
+		fail(g.pos, "'multicast' not supported on DLT_%s; %s", dltName(g.dlt), linkMulticastOnly)
 	case "ip":
 		b0 := g.linkType(ethertypeIP)
 		b1 := g.mcmp(orLinkPl, 16, bpf.B, 224, 0xf0)
@@ -124,9 +124,13 @@ func (g *gen) multicast(proto string) *expr {
 		b1 := g.cmp(orLinkPl, 24, bpf.B, 255)
 		return and(b0, b1)
 	}
-	fail(g.pos, "only IP multicast filters supported on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel")
+	fail(g.pos, "only IP multicast filters supported on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel; %s", linkMulticastOnly)
 	return nil
 }
+
+// linkMulticastOnly is libpcap 1.10's word for "multicast" where it has
+// no meaning.
+const linkMulticastOnly = "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel"
 
 const ancOff = uint32(0xfffff000) // SKF_AD_OFF as an unsigned offset
 
@@ -220,7 +224,7 @@ func (g *gen) vlan(v uint32, has bool) *expr {
 			b0 = g.vlanNoExtensions(v, has)
 		}
 	default:
-		fail(g.pos, "'vlan' not supported on DLT_%s", dltName(g.dlt))
+		fail(g.pos, "'vlan' not supported on DLT_%s; no VLAN support for %s", dltName(g.dlt), dltDescription(g.dlt))
 	}
 	g.vlanStackDepth++
 	return b0
@@ -301,7 +305,7 @@ func (g *gen) mpls(v uint32, has bool) *expr {
 		case dltPPP:
 			b0 = g.linkType(pppMPLSUC)
 		default:
-			fail(g.pos, "'mpls' not supported on DLT_%s", dltName(g.dlt))
+			fail(g.pos, "'mpls' not supported on DLT_%s; no MPLS support for %s", dltName(g.dlt), dltDescription(g.dlt))
 		}
 	}
 	if has {
@@ -466,7 +470,7 @@ func (g *gen) llcInternal() *expr {
 	case dltFDDI, dltIEEE802:
 		return g.gtrue()
 	}
-	fail(g.pos, "'llc' not supported on DLT_%s", dltName(g.dlt))
+	fail(g.pos, "'llc' not supported on DLT_%s; 'llc' not supported for %s", dltName(g.dlt), dltDescription(g.dlt))
 	return nil
 }
 
@@ -488,7 +492,7 @@ func (g *gen) llc(sub string) *expr {
 	default:
 		sub2, ok := llcSubtypes[sub]
 		if !ok {
-			fail(g.pos, "unknown 802.2 LLC subtype '%s'", sub)
+			fail(g.pos, "unknown 802.2 LLC subtype '%s'; unknown LLC type name \"%s\"", sub, sub)
 		}
 		if sub2.u {
 			b1 = g.mcmp(orLLC, 2, bpf.B, sub2.v, 0xef)

@@ -168,6 +168,12 @@ func dltName(dlt uint32) string {
 	return link.Type(dlt).String()
 }
 
+// dltDescription is the link type's description, as libpcap 1.10's
+// messages give it ("Raw IP", "Linux cooked v1").
+func dltDescription(dlt uint32) string {
+	return link.Type(dlt).Description()
+}
+
 // ethertypeToPPP maps an Ethernet type to a PPP protocol number.
 func ethertypeToPPP(p uint32) uint32 {
 	switch p {

@@ -91,7 +91,7 @@ func (g *gen) portRange(s, proto string) (uint32, uint32, int) {
 	one := func(p string) (uint32, int) {
 		if v, ok := parseNum(p); ok && p != "" && isDigit(p[0]) {
 			if v > 65535 {
-				fail(g.pos, "port number %d greater than maximum 65535", v)
+				fail(g.pos, "port number %d greater than maximum 65535; illegal port number %d > 65535", v, v)
 			}
 			return v, protoUndef
 		}
@@ -594,7 +594,7 @@ func (g *gen) load(proto string, inst *arthVal, size uint32) *arthVal {
 		}
 		inst.b = b1
 	default:
-		fail(g.pos, "'%s' does not support the index operation", proto)
+		fail(g.pos, "'%s' does not support the index operation; unsupported index operation", proto)
 	}
 	inst.reg = reg
 	inst.s = append(inst.s, stmt{bpf.ST, uint32(reg)})

@@ -422,7 +422,7 @@ func (g *gen) linkHost(mac []byte, dir string) *expr {
 	case dltIEEE802:
 		return g.trHostop(mac, dir)
 	}
-	fail(g.pos, "'link host XX:XX:XX:XX:XX:XX' not supported on DLT_%s", dltName(g.dlt))
+	fail(g.pos, "'link host XX:XX:XX:XX:XX:XX' not supported on DLT_%s; ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel", dltName(g.dlt))
 	return nil
 }
 
@@ -637,13 +637,13 @@ func (g *gen) ncode(s string, v uint32, q qual) *expr {
 	case "port":
 		ip := g.portProto(proto, "port")
 		if v > 65535 {
-			fail(g.pos, "port number %d greater than maximum 65535", v)
+			fail(g.pos, "port number %d greater than maximum 65535; illegal port number %d > 65535", v, v)
 		}
 		return g.ports(v, v, ip, dir)
 	case "portrange":
 		ip := g.portProto(proto, "portrange")
 		if v > 65535 {
-			fail(g.pos, "port number %d greater than maximum 65535", v)
+			fail(g.pos, "port number %d greater than maximum 65535; illegal port number %d > 65535", v, v)
 		}
 		return g.ports(v, v, ip, dir)
 	case "gateway":
@@ -693,7 +693,7 @@ func (g *gen) mcode(s1, s2 string, masklen int, q qual) *expr {
 		}
 	} else {
 		if masklen > 32 {
-			fail(g.pos, "netmask length %d greater than maximum 32", masklen)
+			fail(g.pos, "netmask length %d greater than maximum 32; mask length must be <= 32", masklen)
 		}
 		if masklen == 0 {
 			m = 0

@@ -281,7 +281,7 @@ func (p *parser) parseNID(q qual) node {
 			}
 			n.masklen = int(nt.num)
 			if nt.num > 32 {
-				fail(nt.pos, "netmask length %d greater than maximum 32", nt.num)
+				fail(nt.pos, "netmask length %d greater than maximum 32; mask length must be <= 32", nt.num)
 			}
 		} else if p.isKW("mask") {
 			p.next()
@@ -426,15 +426,15 @@ func (p *parser) parseRTerm(q qual) (node, qual) {
 		}
 		return &otherNode{what: "byte", num: idx.num, op: opText, num2: val.num, pos: t.pos}, qerr
 	case "type", "subtype":
-		fail(t.pos, "'type/subtype' not supported on DLT_%s", "%DLT%")
+		fail(t.pos, "'type/subtype' not supported on DLT_%s; 802.11 link-layer types supported only on 802.11", "%DLT%")
 	case "dir":
-		fail(t.pos, "'dir' not supported on DLT_%s", "%DLT%")
+		fail(t.pos, "'dir' not supported on DLT_%s; frame direction supported only with 802.11 headers", "%DLT%")
 	case "vpi", "vci", "lane", "oam", "oamf4", "oamf4ec", "oamf4sc", "sc", "ilmic", "metac", "bcc", "connectmsg", "metaconnect":
-		fail(t.pos, "'%s' supported only on SUNATM", t.kw)
+		fail(t.pos, "'%s' supported only on SUNATM; '%s' supported only on raw ATM", t.kw, t.kw)
 	case "ifname", "rnr", "srnr", "reason", "rset", "action":
 		fail(t.pos, "'%s' supported only on PFLOG linktype", t.kw)
 	case "fisu", "lssu", "msu", "hfisu", "hlssu", "hmsu", "sio", "opc", "dpc", "sls", "hsio", "hopc", "hdpc", "hsls":
-		fail(t.pos, "'%s' supported only on SS7", t.kw)
+		fail(t.pos, "'%s' supported only on SS7; '%s' supported only on MTP2", t.kw, t.kw)
 	case "inbound", "outbound", "pppoed":
 		p.next()
 		return &otherNode{what: t.kw, pos: t.pos}, qerr

@@ -213,7 +213,8 @@ func scanWord(s string, i int) token {
 		w := s[i:end]
 		if strings.Count(w, ":") == 5 && !strings.Contains(w, "::") {
 			if _, ok := parseMAC(w); !ok {
-				fail(i, "invalid Ethernet address")
+				// libpcap 1.10's scanner finds no token here.
+				fail(i, "syntax error: invalid Ethernet address '%s'", w)
 			}
 		}
 	}
@@ -226,9 +227,14 @@ func scanWord(s string, i int) token {
 		}
 		if _, err := netip.ParseAddr(run[:k]); err == nil {
 			v6Len = k
-		} else if strings.Count(run[:k], ":") > 7 {
+		} else if strings.Count(run[:k], ":") > 7 || strings.Count(run[:k], "::") > 1 {
 			fail(i, "syntax error: invalid IPv6 address %s", run[:k])
 		} else if strings.Count(run[:k], ":") >= 2 && k > max(idLen, macLen, hidPrefix(s[i:])) {
+			if macLike(run[:k]) {
+				// Colon-separated bytes: libpcap 1.10 reads an
+				// Ethernet address and finds it bogus.
+				fail(i, "bogus Ethernet address '%s' (and not an IPv6 address)", run[:k])
+			}
 			fail(i, "invalid IPv6 address %s", run[:k])
 		}
 	}
@@ -427,4 +433,20 @@ func numError(s string) string {
 		return "octal number " + s + " overflows 32 bits"
 	}
 	return "decimal number " + s + " overflows 32 bits"
+}
+
+// macLike reports whether s is colon-separated groups of one or two hex
+// digits, the shape of an Ethernet address.
+func macLike(s string) bool {
+	for _, g := range strings.Split(s, ":") {
+		if len(g) < 1 || len(g) > 2 {
+			return false
+		}
+		for j := 0; j < len(g); j++ {
+			if !isHex(g[j]) {
+				return false
+			}
+		}
+	}
+	return true
 }

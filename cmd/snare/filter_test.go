@@ -54,7 +54,8 @@ func TestDumpLikeTcpdump(t *testing.T) {
 // tcpdump: status 1, and a message that carries tcpdump's.
 func TestBadFilterLikeTcpdump(t *testing.T) {
 	needTcpdump(t)
-	for _, expr := range []string{"tcpx", "tcp and", "host nonexistent.invalid", "(tcp", "tcp port http-nonexistent"} {
+	for _, expr := range []string{"tcpx", "tcp and", "host nonexistent.invalid", "(tcp", "tcp port http-nonexistent",
+		"port 99999", "ether host 1:2:3", "net 10.0.0.0/33", "vlan and ip6 protochain 6 and tcp[0:3] = 1", "ip[0] % 0 = 1"} {
 		for _, args := range [][]string{{"-y", "EN10MB", "-d", expr}, {"-r", samplePath, expr}} {
 			want := tcpdump(t, args...)
 			got := runSnare(t, args...)
@@ -82,8 +83,10 @@ func lastLine(s string) string {
 }
 
 // containsWords reports whether every word of want appears in got, in
-// order (our messages add the column).
+// order, ignoring case (our messages add the column, and libpcap
+// master's wording next to libpcap 1.10's).
 func containsWords(got, want string) bool {
+	got, want = strings.ToLower(got), strings.ToLower(want)
 	for _, w := range strings.Fields(want) {
 		i := strings.Index(got, w)
 		if i < 0 {
@@ -171,5 +174,37 @@ func TestFilterFile(t *testing.T) {
 	}
 	if r := runSnare(t, "-F", "/nonexistent/expr", "-r", samplePath); r.code != 1 || !strings.Contains(r.stderr, "snare: can't open /nonexistent/expr: No such file or directory") {
 		t.Errorf("-F missing file: %+v", r)
+	}
+}
+
+// TestFilterNetmaskLikeTcpdump checks the netmask passed to the compiler
+// without a device: tcpdump passes 0 when it reads a file (-r) and when
+// it dumps for -y without a device, so "ip broadcast" compiles there
+// (the host part is then the whole address) instead of failing for an
+// unknown netmask. The programs and counts must be tcpdump's.
+func TestFilterNetmaskLikeTcpdump(t *testing.T) {
+	needTcpdump(t)
+	for _, e := range []string{"ip broadcast", "ip broadcast or ether broadcast", "not ip broadcast and ip"} {
+		for _, args := range [][]string{
+			{"-d", "-y", "EN10MB", e},
+			{"-d", "-O", "-y", "EN10MB", e},
+			{"-dd", "-y", "LINUX_SLL", e},
+			{"-d", "-r", samplePath, e},
+			{"--count", "-r", samplePath, e},
+		} {
+			want := tcpdump(t, args...)
+			got := runSnare(t, args...)
+			if want.code != 0 {
+				// "ether broadcast" on LINUX_SLL: both refuse it.
+				wmsg := strings.TrimPrefix(lastLine(want.stderr), "tcpdump: ")
+				if got.code != want.code || !containsWords(lastLine(got.stderr), wmsg) {
+					t.Errorf("%q: status %d %q, tcpdump's %d %q", args, got.code, got.stderr, want.code, wmsg)
+				}
+				continue
+			}
+			if got.code != 0 || got.stdout != want.stdout {
+				t.Errorf("%q:\n got (status %d) %s%s\nwant %s", args, got.code, got.stdout, got.stderr, want.stdout)
+			}
+		}
 	}
 }

@@ -61,7 +61,7 @@ type src struct {
 	cooked  bool
 
 	snaplen  int
-	tsDiv    uint32        // 1000 truncates timestamps to microseconds, 1 keeps nanoseconds
+	micro    bool          // truncate timestamps to microseconds
 	linkType atomic.Uint32 // link.Type delivered
 	types    []link.Type
 	timeout  int // poll timeout in ms (-1: forever, 0: non-blocking)
@@ -229,10 +229,7 @@ func (s *src) Activate(o snare.Options) (err error) {
 	}
 	s.dir.Store(uint32(o.Direction))
 	s.nonblock.Store(o.NonBlocking)
-	s.tsDiv = 1000
-	if o.TimestampPrecision == snare.Nanosecond {
-		s.tsDiv = 1
-	}
+	s.micro = o.TimestampPrecision != snare.Nanosecond
 	switch {
 	case o.Timeout > 0:
 		s.timeout = int((o.Timeout + time.Millisecond - 1) / time.Millisecond)
@@ -581,8 +578,8 @@ func (s *src) wait(deadline *time.Time) error {
 		if atomic.LoadUint32(s.word(s.cur, bdStatus))&tpStatusUser != 0 {
 			return true
 		}
-		if e, err := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ERROR); err == nil && e != 0 {
-			sockErr = unix.Errno(e)
+		if e := soError(s.fd); e != 0 {
+			sockErr = e
 			return true
 		}
 		return false
@@ -609,6 +606,22 @@ func (s *src) wait(deadline *time.Time) error {
 		return s.errorf(nil, "socket error: %v", sockErr)
 	}
 	return nil
+}
+
+// soError returns the socket's pending error (SO_ERROR), or 0. It makes
+// a raw system call: getsockopt never blocks, and a system call made
+// the ordinary way wakes the Go runtime's monitor thread from its deep
+// sleep, which then polls every 20 µs for a while; at every wait for a
+// block, that cost more than reading the block.
+func soError(fd int) unix.Errno {
+	var v int32
+	l := uint32(unsafe.Sizeof(v))
+	_, _, e := unix.RawSyscall6(unix.SYS_GETSOCKOPT, uintptr(fd), unix.SOL_SOCKET, unix.SO_ERROR,
+		uintptr(unsafe.Pointer(&v)), uintptr(unsafe.Pointer(&l)), 0)
+	if e != 0 {
+		return 0
+	}
+	return unix.Errno(v)
 }
 
 // fill decodes packets from the held block into pkts.
@@ -713,14 +726,20 @@ func (s *src) fill(pkts []snare.Packet) (int, error) {
 		if sll.Pkttype == packetOutgoing {
 			d = snare.DirectionOut
 		}
-		pkts[n] = snare.Packet{Data: data, Info: snare.CaptureInfo{
-			Timestamp:      time.Unix(int64(h.Sec), int64(h.Nsec-h.Nsec%s.tsDiv)),
-			CaptureLength:  caplen,
-			Length:         wirelen,
-			InterfaceIndex: int(sll.Ifindex),
-			LinkType:       lt,
-			Direction:      d,
-		}}
+		nsec := h.Nsec
+		if s.micro {
+			nsec -= nsec % 1000
+		}
+		// Field by field: a composite literal is built on the stack and
+		// copied, and that copy stalls on store forwarding.
+		p := &pkts[n]
+		p.Data = data
+		p.Info.Timestamp = time.Unix(int64(h.Sec), int64(nsec))
+		p.Info.CaptureLength = caplen
+		p.Info.Length = wirelen
+		p.Info.InterfaceIndex = int(sll.Ifindex)
+		p.Info.LinkType = lt
+		p.Info.Direction = d
 		n++
 	}
 	return n, nil

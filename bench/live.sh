@@ -21,6 +21,8 @@
 #   ./bench/live.sh                        # t60 and t1514, all capturers
 #   SCENARIOS="t60" CAPTURERS="tcpdump livecap" REPEAT=3 ./bench/live.sh
 #   N60=2000000 N1514=1000000 ./bench/live.sh
+#   PERF=1 CAPTURERS=snare ./bench/live.sh  # profile: perf record -g into $W/snlive_*.perf
+#                                          # (CPU columns then include perf itself)
 # Namespaces are deleted on exit, always.
 set -euo pipefail
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
@@ -81,6 +83,7 @@ cmdline() { # capturer name -> command line
   case $1 in
     tcpdump)  echo "tcpdump -i vethB -Q in -n -B $BUF -w /dev/null" ;;
     snare)    echo "$W/snare -i vethB -Q in -n -B $BUF -w /dev/null" ;;
+    snare1)   echo "env GOMAXPROCS=1 $W/snare -i vethB -Q in -n -B $BUF -w /dev/null" ;;
     livecap)  echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null ${LIVECAP_ARGS:-}" ;;
     fanout2)  echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null -fanout 2" ;;
     tcpdumpP) echo "tcpdump -i vethB -Q in -nn -B $BUF" ;;
@@ -90,16 +93,20 @@ cmdline() { # capturer name -> command line
 
 # CPU ticks (user+system) of the capture program: the child that
 # `timeout` (exec'd by ip netns exec as CAP_PID) forked.
+# Prints "user+system user system context-switches" (ticks; switches of
+# all the program's threads, voluntary and not).
 cpu_ticks() {
   local kid
   kid=$(cat "/proc/$1/task/$1/children" 2>/dev/null | awk '{ print $1 }')
-  [ -n "$kid" ] || { echo 0; return; }
-  awk '{ print $14 + $15 }' "/proc/$kid/stat" 2>/dev/null || echo 0
+  [ -n "$kid" ] || { echo 0 0 0 0; return; }
+  local t
+  t=$(awk '{ print $14 + $15, $14, $15 }' "/proc/$kid/stat" 2>/dev/null || echo 0 0 0)
+  echo "$t" "$(cat /proc/"$kid"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s + 0 }')"
 }
 TCK=$(getconf CLK_TCK)
 
-printf '\n| scenario | capture | sent | gen pps | received by filter | dropped by kernel | captured | CPU s | CPU s / Mpkt |\n'
-printf '|---|---|---|---|---|---|---|---|---|\n'
+printf '\n| scenario | capture | sent | gen pps | received by filter | dropped by kernel | captured | CPU s | CPU s / Mpkt | user / sys s | switches / Mpkt |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
 
 run_one() { # scenario capturer
   local sc=$1 capn=$2 capture gen n log
@@ -112,18 +119,19 @@ run_one() { # scenario capturer
   esac
   log=$W/snlive_${sc}_$capn
   # shellcheck disable=SC2086
+  if [ -n "${PERF:-}" ]; then capture="perf record -q -g -o $log.perf -- $capture"; fi
   ip netns exec "$NSB" timeout -s INT $((GENMAX + 30)) $capture > /dev/null 2> "$log.cap" &
   CAP_PID=$!
   for _ in $(seq 100); do grep -q 'listening on' "$log.cap" && break; sleep 0.1; done
   sleep 0.5
-  local c0 t0 t1
-  c0=$(cpu_ticks "$CAP_PID")
+  local c0 u0 s0 x0 t0 t1
+  read -r c0 u0 s0 x0 < <(cpu_ticks "$CAP_PID")
   t0=${EPOCHREALTIME/[.,]/}
   ip netns exec "$NSA" timeout -s INT "$GENMAX" "${gen[@]}" > "$log.gen" 2>&1 || echo "(generator exit $?)" >> "$log.gen"
   t1=${EPOCHREALTIME/[.,]/}
   sleep 2
-  local c1
-  c1=$(cpu_ticks "$CAP_PID")
+  local c1 u1 s1 x1
+  read -r c1 u1 s1 x1 < <(cpu_ticks "$CAP_PID")
   kill -INT "$CAP_PID" 2>/dev/null || true
   wait "$CAP_PID" 2>/dev/null || true
   CAP_PID=
@@ -137,9 +145,11 @@ run_one() { # scenario capturer
   kdrop=$(awk '/packets? dropped by kernel/ { v = $1 } END { print (v == "" ? "?" : v) }' "$log.cap")
   capt=$(awk '/packets? captured/ { v = $1 } END { print (v == "" ? "?" : v) }' "$log.cap")
   cpu=$(awk -v a="$c0" -v b="$c1" -v t="$TCK" 'BEGIN { printf "%.2f", (b - a) / t }')
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$sc" "$capn" "$sent" \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$sc" "$capn" "$sent" \
     "$(awk -v n="$sent" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / ((b - a) / 1e6) }')" \
-    "$recv" "$kdrop" "$capt" "$cpu" "$(awk -v c="$cpu" -v n="$sent" 'BEGIN { printf "%.3f", c / (n / 1e6) }')"
+    "$recv" "$kdrop" "$capt" "$cpu" "$(awk -v c="$cpu" -v n="$sent" 'BEGIN { printf "%.3f", c / (n / 1e6) }')" \
+    "$(awk -v a="$u0" -v b="$u1" -v c="$s0" -v d="$s1" -v t="$TCK" 'BEGIN { printf "%.2f / %.2f", (b - a) / t, (d - c) / t }')" \
+    "$(awk -v a="$x0" -v b="$x1" -v n="$sent" 'BEGIN { printf "%.0f", (b - a) / (n / 1e6) }')"
 }
 
 for rep in $(seq "$REPEAT"); do

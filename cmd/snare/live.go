@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"github.com/snare-pcap/snare/bpf"
 	"github.com/snare-pcap/snare/dumper"
 	"github.com/snare-pcap/snare/filter"
+	"github.com/snare-pcap/snare/pcapfile"
 	"github.com/snare-pcap/snare/pcapng"
 )
 
@@ -220,6 +222,12 @@ func listTimestampTypes(cfg *config, e *env) error {
 // a reader goroutine copies packets into a bounded queue, and this
 // goroutine prints or writes them, so that a slow terminal or disk
 // stalls neither the socket nor the kernel's ring.
+//
+// A plain -w (a pcap file, no rotation, no printing) takes a shorter
+// way: the reader lays each packet out as the file's record, and this
+// goroutine writes whole runs of records to the file. Each packet is
+// then copied once and encoded once, as tcpdump does it, and the
+// output is still decoupled from the ring.
 func capture(cfg *config, e *env) error {
 	dev, err := deviceName(cfg)
 	if err != nil {
@@ -245,14 +253,23 @@ func capture(cfg *config, e *env) error {
 	if cfg.pcapng {
 		spec.ifaces = []pcapng.Interface{{LinkType: lt, SnapLen: h.SnapLen(), Name: dev, Filter: cfg.expr}}
 	}
-	p, err := newPipeline(cfg, e, spec)
+	var out consumer
+	if directPcap(cfg) {
+		out, err = newPcapWriter(cfg, e, spec)
+	} else {
+		var p *pipeline
+		p, err = newPipeline(cfg, e, spec)
+		if p != nil {
+			p.pcapOut = false // one link type for the whole capture
+			out = recordWriter{p}
+		}
+	}
 	if err != nil {
 		return err
 	}
-	p.pcapOut = false // one link type for the whole capture
 	if cfg.user != "" {
 		if err := dropPrivileges(cfg.user); err != nil {
-			p.finish()
+			out.finish(nil)
 			return err
 		}
 	}
@@ -308,21 +325,31 @@ func capture(cfg *config, e *env) error {
 		}()
 	}
 
-	// The reader: from the handle into the queue.
+	// The reader: from the handle into the queue, all the packets ready
+	// per Dispatch, published in one go.
 	readErr := make(chan error, 1)
 	go func() {
-		for {
-			data, ci, err := h.ZeroCopyReadPacketData()
-			if err != nil {
-				if errors.Is(err, snare.ErrTimeout) {
-					continue
+		var add snare.Handler
+		if pw, ok := out.(*pcapWriter); ok {
+			nano, snap := pw.nano, pw.snap
+			add = func(data []byte, ci snare.CaptureInfo) {
+				if !q.addPcap(data, ci, nano, snap) {
+					h.BreakLoop() // the consumer has stopped
 				}
+			}
+		} else {
+			add = func(data []byte, ci snare.CaptureInfo) {
+				if !q.add(data, ci) {
+					h.BreakLoop()
+				}
+			}
+		}
+		for {
+			_, err := h.Dispatch(0, add)
+			q.publish()
+			if err != nil {
 				q.close()
 				readErr <- err
-				return
-			}
-			if !q.push(data, ci) {
-				readErr <- nil
 				return
 			}
 		}
@@ -330,31 +357,15 @@ func capture(cfg *config, e *env) error {
 
 	// The writer side: from the queue to the printer or the file.
 	var outErr error
+	var n uint64 // packets handed to the output side
 	for outErr == nil {
-		batches, ok := q.take()
-		for _, b := range batches {
-			for i := range b.ents {
-				ent := &b.ents[i]
-				captured.Add(1)
-				if err := p.handle(b.buf[ent.off:ent.off+ent.n], ent.ci); err != nil {
-					outErr = err
-					break
-				}
-			}
-			if outErr != nil {
-				break
-			}
-		}
-		q.release(batches)
-		// Printed lines go out once the queue is drained: at once when
-		// traffic is light, in large writes when it is heavy.
-		if p.pr != nil && outErr == nil {
-			outErr = p.pr.Flush()
-		}
-		if flushReq.Swap(false) && p.sink != nil {
-			if err := p.sink.Flush(); err != nil && outErr == nil {
-				outErr = err
-			}
+		spans, ok := q.take()
+		var k uint64
+		k, outErr = out.write(q, spans, cfg.count, n)
+		n += k
+		captured.Store(n)
+		if outErr == nil {
+			outErr = out.drained(q, flushReq.Swap(false))
 		}
 		if !ok {
 			break
@@ -365,7 +376,7 @@ func capture(cfg *config, e *env) error {
 		q.close()
 	}
 	rerr := <-readErr
-	ferr := p.finish()
+	ferr := out.finish(q)
 	if interrupted.Load() {
 		fmt.Fprintln(e.stdout)
 	}
@@ -384,6 +395,187 @@ func capture(cfg *config, e *env) error {
 		return errorf("%s: %v", dev, rerr)
 	}
 	return ferr
+}
+
+// A consumer is the output side of a live capture.
+type consumer interface {
+	// write outputs the records of the spans one take returned, and
+	// returns how many packets it handed on; done is the count before
+	// these and limit is -c's count (0: none). It returns
+	// errCountReached after the limit's packet. It releases the spans
+	// to q, now or later.
+	write(q *packetQueue, spans []span, limit int64, done uint64) (uint64, error)
+	// drained is called whenever the queue is empty; flush says
+	// SIGUSR2 asked for a flush.
+	drained(q *packetQueue, flush bool) error
+	// finish flushes and closes the output (q is nil if capture did
+	// not start).
+	finish(q *packetQueue) error
+}
+
+// recordWriter prints or writes records (packetQueue.add) through the
+// pipeline, as an offline capture does.
+type recordWriter struct{ p *pipeline }
+
+func (w recordWriter) write(q *packetQueue, spans []span, _ int64, _ uint64) (uint64, error) {
+	defer q.release(spans)
+	var n uint64
+	for _, sp := range spans {
+		for recs := sp.recs; len(recs) > 0; {
+			var data []byte
+			var ci snare.CaptureInfo
+			data, ci, recs = nextRecord(recs)
+			n++
+			if err := w.p.handle(data, ci); err != nil { // -c is the pipeline's
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+func (w recordWriter) drained(_ *packetQueue, flush bool) error {
+	// Printed lines go out once the queue is drained: at once when
+	// traffic is light, in large writes when it is heavy.
+	if w.p.pr != nil {
+		if err := w.p.pr.Flush(); err != nil {
+			return err
+		}
+	}
+	if flush && w.p.sink != nil {
+		return w.p.sink.Flush()
+	}
+	return nil
+}
+
+func (w recordWriter) finish(*packetQueue) error { return w.p.finish() }
+
+// directPcap reports whether a live capture's -w file can be written
+// from pcap records the reader lays out (packetQueue.addPcap): a pcap
+// file, without rotation, printing, --skip or --count.
+func directPcap(cfg *config) bool {
+	return cfg.writeFile != "" && !cfg.pcapng && !cfg.print && !cfg.countOnly && cfg.skip == 0 &&
+		cfg.fileSize == 0 && cfg.rotateSeconds == 0 && cfg.fileCount == 0
+}
+
+// pcapWriter writes runs of pcap records straight to the -w file from
+// the queue's batches. The dumper opens the file and writes its header,
+// as for any pcap output (same names, "-", permissions and messages).
+// Records are held in the queue until a file buffer's worth
+// (pcapfile.WriterBufferSize) is pending, as the dumper would buffer
+// them: few large writes, and few system calls (each of which also
+// wakes the Go runtime's monitor thread when the program was idle).
+// -U writes every run at once, SIGUSR2 what is pending.
+type pcapWriter struct {
+	d       *dumper.Dumper
+	w       io.Writer // the file, after the header
+	name    string
+	nano    bool
+	snap    int
+	each    bool   // -U
+	held    []span // records not yet written
+	pending int    // their bytes
+}
+
+// rawPcap is dumper.Pcap that also hands the file to a pcapWriter.
+type rawPcap struct {
+	dumper.Pcap
+	w *pcapWriter
+}
+
+// NewWriter implements dumper.Format: the header goes out at once, and
+// the records follow it on w.
+func (f rawPcap) NewWriter(w io.Writer) (dumper.Writer, int64, error) {
+	pw, n, err := f.Pcap.NewWriter(w)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := pw.Flush(); err != nil {
+		return nil, 0, err
+	}
+	f.w.w = w
+	return pw, n, nil
+}
+
+func newPcapWriter(cfg *config, e *env, spec outputSpec) (*pcapWriter, error) {
+	pw := &pcapWriter{name: cfg.writeFile, nano: spec.nano, snap: spec.snapLen, each: cfg.packetBuffered}
+	if pw.snap <= 0 {
+		pw.snap = spec.linkType.MaxSnapLen()
+	}
+	d, err := dumper.Open(dumper.Options{
+		Name:   cfg.writeFile,
+		Format: rawPcap{Pcap: dumper.Pcap{LinkType: spec.linkType, SnapLen: spec.snapLen, Nanosecond: spec.nano}, w: pw},
+		Stdout: e.stdout,
+	})
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, errorf("%s: %s", pe.Path, errText(err))
+		}
+		return nil, err
+	}
+	pw.d = d
+	return pw, nil
+}
+
+func (w *pcapWriter) write(q *packetQueue, spans []span, limit int64, done uint64) (uint64, error) {
+	var n uint64
+	var stop error
+	for _, sp := range spans {
+		if stop == nil {
+			end := 0
+			for end < len(sp.recs) {
+				end += nextPcapRecord(sp.recs[end:])
+				n++
+				if limit > 0 && done+n >= uint64(limit) {
+					stop = errCountReached
+					break
+				}
+			}
+			sp.recs = sp.recs[:end]
+			w.pending += end
+		} else {
+			sp.recs = nil
+		}
+		w.held = append(w.held, sp)
+	}
+	if stop != nil || w.each || w.pending >= pcapfile.WriterBufferSize {
+		if err := w.flush(q); err != nil {
+			return n, err
+		}
+	}
+	return n, stop
+}
+
+// flush writes the held records and releases their batches.
+func (w *pcapWriter) flush(q *packetQueue) error {
+	var err error
+	for _, sp := range w.held {
+		if len(sp.recs) > 0 && err == nil {
+			if _, e := w.w.Write(sp.recs); e != nil {
+				err = fmt.Errorf("%s: %w", w.name, e)
+			}
+		}
+	}
+	q.release(w.held)
+	clear(w.held)
+	w.held, w.pending = w.held[:0], 0
+	return err
+}
+
+func (w *pcapWriter) drained(q *packetQueue, flush bool) error {
+	if flush {
+		return w.flush(q)
+	}
+	return nil
+}
+
+func (w *pcapWriter) finish(q *packetQueue) error {
+	var err error
+	if len(w.held) > 0 {
+		err = w.flush(q)
+	}
+	return errors.Join(err, w.d.Close())
 }
 
 // compileLive compiles cfg's expression for the handle as tcpdump does

@@ -7,11 +7,25 @@ import (
 	"time"
 
 	"github.com/snare-pcap/snare"
+	"github.com/snare-pcap/snare/link"
 )
 
-// TestPacketQueue pushes packets of varied sizes from one goroutine and
-// takes them slowly from another: every packet arrives once, in order,
-// with its bytes, and the queue never holds more batches than its limit.
+// queuedInfo is the metadata the tests give packet i.
+func queuedInfo(i, size int) snare.CaptureInfo {
+	return snare.CaptureInfo{
+		Timestamp:      time.Unix(int64(1700000000+i), int64(i*7919%1000000000)),
+		CaptureLength:  size,
+		Length:         size + i%3,
+		InterfaceIndex: i % 5,
+		LinkType:       link.Type(1 + i%2*112),
+		Direction:      snare.Direction(i % 3),
+	}
+}
+
+// TestPacketQueue adds packets of varied sizes from one goroutine,
+// publishing now and then, and takes them slowly from another: every
+// packet arrives once, in order, with its bytes and metadata, and the
+// queue never holds more batches than its limit.
 func TestPacketQueue(t *testing.T) {
 	const n = 20000
 	q := newPacketQueue(4 * batchBytes)
@@ -27,25 +41,31 @@ func TestPacketQueue(t *testing.T) {
 			for j := 8; j < size; j++ {
 				buf[j] = byte(i + j)
 			}
-			if !q.push(buf[:size], snare.CaptureInfo{Length: size, Timestamp: time.Unix(int64(i), 0)}) {
-				t.Error("push refused before close")
+			if !q.add(buf[:size], queuedInfo(i, size)) {
+				t.Error("add refused before close")
 				return
+			}
+			if i%97 == 0 {
+				q.publish()
 			}
 			if i == 777 {
 				buf = make([]byte, 3000)
 			}
 		}
+		q.publish()
 		q.close()
 	}()
 	next := 0
 	for {
-		batches, ok := q.take()
-		for _, b := range batches {
-			for _, e := range b.ents {
-				data := b.buf[e.off : e.off+e.n]
+		spans, ok := q.take()
+		for _, s := range spans {
+			for recs := s.recs; len(recs) > 0; {
+				var data []byte
+				var ci snare.CaptureInfo
+				data, ci, recs = nextRecord(recs)
 				i := int(binary.BigEndian.Uint64(data))
-				if i != next || e.ci.Length != len(data) || e.ci.Timestamp.Unix() != int64(i) {
-					t.Fatalf("got packet %d (len %d, ci %+v), want %d", i, len(data), e.ci, next)
+				if want := queuedInfo(next, len(data)); i != next || ci != want {
+					t.Fatalf("got packet %d (len %d, ci %+v), want %d (%+v)", i, len(data), ci, next, want)
 				}
 				want := make([]byte, len(data)-8)
 				for j := range want {
@@ -57,10 +77,10 @@ func TestPacketQueue(t *testing.T) {
 				next++
 			}
 		}
-		if next%5000 == 0 {
+		if next%5000 < 100 {
 			time.Sleep(20 * time.Millisecond) // a slow consumer now and then
 		}
-		q.release(batches)
+		q.release(spans)
 		q.mu.Lock()
 		if q.nbatch > q.max {
 			t.Fatalf("%d batches allocated, limit %d", q.nbatch, q.max)
@@ -75,6 +95,51 @@ func TestPacketQueue(t *testing.T) {
 	}
 }
 
+// TestPacketQueuePublish checks that published packets of a batch the
+// producer is still filling reach a waiting consumer, and unpublished
+// ones do not.
+func TestPacketQueuePublish(t *testing.T) {
+	q := newPacketQueue(4 * batchBytes)
+	count := func(spans []span) int {
+		n := 0
+		for _, s := range spans {
+			for recs := s.recs; len(recs) > 0; n++ {
+				_, _, recs = nextRecord(recs)
+			}
+		}
+		return n
+	}
+	q.add([]byte("one"), snare.CaptureInfo{})
+	q.add([]byte("two"), snare.CaptureInfo{})
+	q.wake()
+	if spans, ok := q.take(); !ok || count(spans) != 0 {
+		t.Fatalf("unpublished packets taken: %d (ok %v)", count(spans), ok)
+	}
+	got := make(chan int)
+	go func() {
+		spans, _ := q.take() // waits: nothing published yet
+		n := count(spans)
+		q.release(spans)
+		got <- n
+	}()
+	time.Sleep(20 * time.Millisecond)
+	q.publish()
+	select {
+	case n := <-got:
+		if n != 2 {
+			t.Fatalf("took %d packets, want 2", n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("publish did not wake the consumer")
+	}
+	q.add([]byte("three"), snare.CaptureInfo{})
+	q.publish()
+	spans, _ := q.take()
+	if n := count(spans); n != 1 {
+		t.Fatalf("took %d packets after the first two, want 1", n)
+	}
+}
+
 // TestPacketQueueCloseUnblocks checks that a producer waiting for room
 // returns when the consumer closes the queue, and wake ends a take.
 func TestPacketQueueCloseUnblocks(t *testing.T) {
@@ -83,7 +148,7 @@ func TestPacketQueueCloseUnblocks(t *testing.T) {
 	go func() {
 		big := make([]byte, batchBytes/2+1)
 		for {
-			if !q.push(big, snare.CaptureInfo{}) {
+			if !q.add(big, snare.CaptureInfo{}) {
 				done <- true
 				return
 			}
@@ -94,11 +159,11 @@ func TestPacketQueueCloseUnblocks(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
-		t.Fatal("push still blocked after close")
+		t.Fatal("add still blocked after close")
 	}
 	q2 := newPacketQueue(batchBytes)
 	go func() { time.Sleep(20 * time.Millisecond); q2.wake() }()
 	if b, ok := q2.take(); len(b) != 0 || !ok {
-		t.Fatalf("take after wake: %d batches, ok %v", len(b), ok)
+		t.Fatalf("take after wake: %d spans, ok %v", len(b), ok)
 	}
 }

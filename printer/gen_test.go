@@ -218,14 +218,17 @@ func dnsResponse() []byte {
 }
 
 func dhcp(op int, msgType byte, yiaddr []byte) []byte {
+	return dhcpOpts(op, yiaddr, []byte{53, 1, msgType, 55, 3, 1, 3, 6, 255})
+}
+
+func dhcpOpts(op int, yiaddr, opts []byte) []byte {
 	b := make([]byte, 236)
 	b[0], b[1], b[2] = byte(op), 1, 6
 	copy(b[4:], u32(0xdeadbeef))
 	copy(b[16:], yiaddr)
 	copy(b[28:], macA)
 	b = append(b, 99, 130, 83, 99)
-	b = append(b, 53, 1, msgType, 55, 3, 1, 3, 6, 255)
-	return b
+	return append(b, opts...)
 }
 
 func ntpPkt(mode byte) []byte {
@@ -372,6 +375,8 @@ func captures() map[string]struct {
 		c{data: eth(macA, macB, 0x0800, udp4(ip4B, ip4A, 67, 68, dhcp(2, 2, ip4A)))},
 		c{data: eth([]byte{255, 255, 255, 255, 255, 255}, macA, 0x0800, udp4([]byte{0, 0, 0, 0}, []byte{255, 255, 255, 255}, 68, 67, dhcp(1, 3, make([]byte, 4))))},
 		c{data: eth(macA, macB, 0x0800, udp4(ip4B, ip4A, 67, 68, dhcp(2, 5, ip4A)))},
+		// Padding, an option without a name, the end, and padding after it.
+		c{data: eth(macA, macB, 0x0800, udp4(ip4B, ip4A, 67, 68, dhcpOpts(2, ip4A, []byte{0, 53, 1, 5, 0, 0, 0, 200, 3, 1, 2, 3, 201, 2, 9, 9, 255, 0, 0})))},
 	)
 	add("ntp", 1,
 		c{data: eth(macB, macA, 0x0800, udp4(ip4A, ip4B, 123, 123, ntpPkt(3)))},

@@ -92,6 +92,8 @@ var optSets = []optSet{
 	{"e", []string{"-nn", "-e"}, Options{NoResolve: 2, Link: true}},
 	{"v", []string{"-nn", "-v"}, Options{NoResolve: 2, Verbose: 1}},
 	{"vv", []string{"-nn", "-vv"}, Options{NoResolve: 2, Verbose: 2}},
+	{"vvv", []string{"-nn", "-vvv"}, Options{NoResolve: 2, Verbose: 3}},
+	{"vK", []string{"-nn", "-v", "-K"}, Options{NoResolve: 2, Verbose: 1, NoChecksumCheck: true}},
 	{"q", []string{"-nn", "-q"}, Options{NoResolve: 2, Quiet: true}},
 	{"S", []string{"-nn", "-S"}, Options{NoResolve: 2, AbsoluteSeq: true}},
 	{"x", []string{"-nn", "-x"}, Options{NoResolve: 2, Hex: HexPayload}},

@@ -175,7 +175,8 @@ func (p *Printer) icmp(b, d []byte, length int, ip *ipInfo) []byte {
 	}
 	b = append(b, ", length "...)
 	b = appendUint(b, uint64(length))
-	if p.opts.Verbose > 0 && !ip.frag && !p.opts.NoChecksumCheck && len(d) >= length {
+	// tcpdump checks ICMP checksums even with -K.
+	if p.opts.Verbose > 0 && !ip.frag && len(d) >= length {
 		if sum := cksumFold(cksumAdd(0, d[:length])); sum != 0 {
 			isum := be16(d[2:])
 			b = append(b, " (wrong icmp cksum "...)

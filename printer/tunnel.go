@@ -887,7 +887,7 @@ func (p *Printer) bootp(b, d []byte, length int) []byte {
 var dhcpMsgTypes = []string{"", "Discover", "Offer", "Request", "Decline", "ACK", "NACK", "Release", "Inform"}
 
 // dhcpTags maps an option to tcpdump's format letter and name.
-var dhcpTags = map[byte]string{1: "iSubnet-Mask", 2: "LTime-Zone", 3: "iDefault-Gateway",
+var dhcpTags = map[byte]string{0: " PAD", 255: " END", 1: "iSubnet-Mask", 2: "LTime-Zone", 3: "iDefault-Gateway",
 	4: "iTime-Server", 5: "iIEN-Name-Server", 6: "iDomain-Name-Server", 7: "iLOG", 8: "iCS",
 	9: "iLPR-Server", 10: "iIM", 11: "iRL", 12: "aHostname", 13: "sBS", 14: "aDump-file",
 	15: "aDomain-Name", 16: "iSS", 17: "aRP", 18: "aEP", 19: "BIPF", 20: "BSRT", 21: "pPF",
@@ -931,6 +931,17 @@ func (p *Printer) rfc1048(b, d []byte) []byte {
 		b = appendUint(b, uint64(l))
 		if l > 0 {
 			b = append(b, ": "...)
+		}
+		if tag == 0 { // -vvv: a run of padding is one line
+			n := 1
+			for ; i < len(d) && d[i] == 0; i++ {
+				n++
+			}
+			if n > 1 {
+				b = append(b, ", occurs "...)
+				b = appendUint(b, uint64(n))
+			}
+			continue
 		}
 		if i+l > len(d) {
 			return p.truncJmp(b, "bootp")

@@ -46,7 +46,6 @@ type gen struct {
 	offNl, offNlNoSnap                                 uint32
 	prevLinkType                                       uint32 // linktype before encapsulation, offsetNotSet if none
 
-	isPPPoES        bool
 	isGeneveOrVXLAN bool
 	initRegs        []int // registers to zero at the start
 	labelStackDepth int

@@ -211,9 +211,6 @@ func (g *gen) vlan(v uint32, has bool) *expr {
 	if g.labelStackDepth > 0 {
 		fail(g.pos, "no VLAN match after MPLS")
 	}
-	if g.isPPPoES {
-		fail(g.pos, "'vlan' not supported on DLT_PPP")
-	}
 	var b0 *expr
 	switch g.dlt {
 	case dltEN10MB, dltNetAnalyzer, dltNetAnalyzerTransparent, dltIEEE80211:
@@ -333,10 +330,15 @@ func (g *gen) pppoes(v uint32, has bool) *expr {
 		b1 := g.cmp(orLinkPl, 2, bpf.H, v)
 		b0 = and(b0, b1)
 	}
-	g.isPPPoES = true
-	// The PPP protocol field follows the 6-byte PPPoE header.
-	g.offLinkType.constant = g.offLinkPl.constant + 6
-	g.offLinkPl.constant += 8
+	// From here on the link layer is the PPP packet after the 6-byte
+	// PPPoE header, as in libpcap: "link[...]" and "ether[...]" index
+	// from its first byte, and Ethernet-only primitives are refused.
+	g.prevLinkType = g.dlt
+	g.offPrevLinkHdr = g.offLinkHdr
+	g.dlt = dltPPP
+	g.offLinkHdr = absOffset{constant: g.offLinkPl.constant + g.offNl + 6, isVariable: g.offLinkPl.isVariable, reg: g.offLinkPl.reg}
+	g.offLinkType = g.offLinkHdr
+	g.offLinkPl.constant = g.offLinkHdr.constant + 2
 	g.offNl = 0
 	g.offNlNoSnap = 0
 	return b0

@@ -209,10 +209,7 @@ func (g *gen) linkType(p uint32) *expr {
 	}
 	switch g.dlt {
 	case dltEN10MB, dltNetAnalyzer, dltNetAnalyzerTransparent, dltDSATagBRCM, dltDSATagDSA:
-		if !g.isPPPoES {
-			return g.etherLinktype(p)
-		}
-		return g.cmp(orLinkType, 0, bpf.H, ethertypeToPPP(p))
+		return g.etherLinktype(p)
 	case dltLINUXSLL, dltLINUXSLL2:
 		return g.linuxSLLLinktype(p)
 	case dltSLIP, dltSLIPBSDOS, dltRAW, dltRAW14:

@@ -101,6 +101,10 @@ var badExprs = []string{
 	"IPV4:ip6",
 	"NULL:ether host 1:2:3:4:5:6",
 	"PPP:link host 1:2:3:4:5:6",
+	"pppoes and ether host 1:2:3:4:5:6",
+	"pppoes and ether broadcast",
+	"pppoes and ether multicast",
+	"pppoes and vlan",
 }
 
 // wordsCarried reports whether every word of want appears in got, in

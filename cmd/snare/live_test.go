@@ -326,3 +326,38 @@ func TestLiveRunningCount(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveSIGUSR2Flushes captures into a -w file without -U (packets
+// wait in a buffer) and checks that SIGUSR2 writes them out while the
+// capture goes on.
+func TestLiveSIGUSR2Flushes(t *testing.T) {
+	p := testnet.New(t)
+	out := filepath.Join(t.TempDir(), "u.pcap")
+	cmd := p.Command(testnet.B, snareBin, "-i", p.IfB, "-w", out, "--immediate-mode", "udp")
+	stderr := started(t, cmd)
+	sendUDP(t, p, 7003, 5)
+	count := func() string { return packetCount(t, out) }
+	if c := count(); c == "5 packets" {
+		t.Fatalf("the file holds the packets before SIGUSR2: nothing to test")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for count() != "5 packets" {
+		if time.Now().After(deadline) {
+			t.Fatalf("after SIGUSR2 the file holds %q, want 5 packets", count())
+		}
+		signalSnare(t, cmd, syscall.SIGUSR2)
+		time.Sleep(100 * time.Millisecond)
+	}
+	signalSnare(t, cmd, syscall.SIGINT)
+	if code := waitExit(t, cmd); code != 0 {
+		t.Errorf("exit status %d: %s", code, stderr.wait(t))
+	}
+}
+
+// packetCount is snare --count's "N packets" for a pcap file that may
+// still be being written ("" while it has no complete header).
+func packetCount(t *testing.T, file string) string {
+	t.Helper()
+	r := runSnare(t, "--count", "-r", file)
+	return strings.TrimSpace(r.stdout)
+}

@@ -176,6 +176,7 @@ func optimize(root *block) *block {
 		}
 	}
 	removeRedundantLoads(root)
+	removeRedundantXLoads(root)
 	return mergeBlocks(root)
 }
 
@@ -338,6 +339,79 @@ func removeRedundantLoads(root *block) {
 			b.stmts = nil
 		}
 		exit[b] = key
+	}
+}
+
+// xLoadKey names the value an index-register load gives when it depends
+// on the packet or a constant only (ldx #k, ldxb 4*([k]&0xf)); ok is
+// false for other statements.
+func xLoadKey(s stmt) (key string, ok bool) {
+	switch s.op {
+	case bpf.LDX | bpf.MSH | bpf.B, bpf.LDX | bpf.IMM:
+		return strconv.FormatUint(uint64(s.op), 16) + ":" + strconv.FormatUint(uint64(s.k), 16), true
+	}
+	return "", false
+}
+
+// setsX reports whether s changes the index register.
+func setsX(s stmt) bool {
+	return s.op&0x07 == bpf.LDX || s.op == bpf.MISC|bpf.TAX
+}
+
+// removeRedundantXLoads drops index-register loads (ldx #k,
+// ldxb 4*([k]&0xf)) when X already holds that value on every path that
+// reaches them, as libpcap's value numbering does ("tcp port 25" loads
+// the IP header length once). A load that was done before succeeded, so
+// dropping its repetition changes no outcome, even on short packets.
+func removeRedundantXLoads(root *block) {
+	order := topoOrder(root)
+	preds := map[*block][]*block{}
+	for _, b := range order {
+		if b.isRet() {
+			continue
+		}
+		if b.jt != nil {
+			preds[b.jt] = append(preds[b.jt], b)
+		}
+		if b.jf != nil && b.jf != b.jt {
+			preds[b.jf] = append(preds[b.jf], b)
+		}
+	}
+	exit := map[*block]string{} // X's value when b branches ("" unknown)
+	for _, b := range order {
+		x := ""
+		if b != root && len(preds[b]) > 0 {
+			x = exit[preds[b][0]]
+			for _, p := range preds[b][1:] {
+				if exit[p] != x {
+					x = ""
+					break
+				}
+			}
+		}
+		if b.isRet() {
+			continue
+		}
+		if b.jumps != nil {
+			exit[b] = ""
+			continue
+		}
+		out := b.stmts[:0:0]
+		for _, s := range b.stmts {
+			if k, ok := xLoadKey(s); ok {
+				if k == x {
+					continue
+				}
+				x = k
+			} else if setsX(s) {
+				x = ""
+			}
+			out = append(out, s)
+		}
+		if len(out) != len(b.stmts) {
+			b.stmts = out
+		}
+		exit[b] = x
 	}
 }
 

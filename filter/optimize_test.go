@@ -83,3 +83,39 @@ func TestOptimizeRejectsAll(t *testing.T) {
 		}
 	}
 }
+
+// TestOptimizeIndexLoadOnce checks that the IP header length is loaded
+// into X once for the source and destination ports, as libpcap does, and
+// that an X load after X changed stays.
+func TestOptimizeIndexLoadOnce(t *testing.T) {
+	for e, want := range map[string]int{
+		"tcp port 25":                   1,
+		"tcp src port 25 or dst port 7": 2, // the IPv6 test between them loads no X
+		"tcp port 25 and tcp[13] = 2":   1,
+		"udp portrange 1-9":             1,
+	} {
+		op, err := Compile(e, Options{LinkType: 1, Optimize: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, ins := range op {
+			if ins.Op == bpf.LDX|bpf.MSH|bpf.B {
+				n++
+			}
+		}
+		if n != want {
+			t.Errorf("%q: %d ldxb 4*([14]&0xf), want %d:\n%s", e, n, want, op.Disassemble())
+		}
+	}
+	// X is reloaded after "tax" changed it.
+	op, _ := Compile("tcp[1] + tcp[3] = 80 and tcp port 80", Options{LinkType: 1, Optimize: true})
+	un, _ := Compile("tcp[1] + tcp[3] = 80 and tcp port 80", Options{LinkType: 1})
+	mu, _ := bpf.NewMachine(un)
+	mo, _ := bpf.NewMachine(op)
+	pkt := []byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00, 0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0,
+		10, 1, 2, 3, 10, 0, 0, 2, 0, 0, 0, 80, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	if a, b := mu.Run(pkt, len(pkt)), mo.Run(pkt, len(pkt)); a != b || a == 0 {
+		t.Errorf("unoptimized %d, optimized %d (want equal, nonzero)\n%s", a, b, op.Disassemble())
+	}
+}

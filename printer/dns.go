@@ -49,6 +49,9 @@ func nskip(m []byte, off int) int {
 		if i&0xc0 == 0xc0 {
 			return off + 1
 		}
+		if i&0xc0 == 0x80 { // reserved label type
+			return -1
+		}
 		if i&0xc0 == 0x40 {
 			if i&0x3f != 1 { // only bit labels
 				return -1
@@ -269,7 +272,7 @@ func (p *Printer) domain(b, m []byte, length int, isMDNS bool) []byte {
 		}
 		cp = 12
 		for i := 0; i < qd; i++ {
-			if i != 0 && p.opts.Verbose > 1 {
+			if i != 0 { // even when the question itself is not printed
 				b = append(b, ',')
 			}
 			if p.opts.Verbose > 1 {

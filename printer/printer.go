@@ -1,8 +1,8 @@
 // Package printer decodes packets and prints them as one-line summaries in
 // the format of tcpdump 4.99: the same fields in the same order, the same
 // timestamp styles (-t...-ttttt), verbosity levels (-v, -vv, -vvv), quiet
-// mode (-q), link-level headers (-e) and hex/ASCII dumps (-x, -xx, -X,
-// -XX, -A).
+// mode (-q), link-level headers (-e), hex/ASCII dumps (-x, -xx, -X,
+// -XX, -A) and the -T types vxlan, domain and snmp.
 //
 // Decoding is done by small hand-written decoders in this package (not
 // gopacket layers): tcpdump's output depends on exact header fields and on
@@ -95,6 +95,38 @@ type Options struct {
 	// Resolver turns addresses into names when NoResolve is 0; nil means
 	// a DNS resolver with a short timeout and a cache.
 	Resolver Resolver
+	// PacketType is -T: decode every UDP payload as this protocol,
+	// whatever the ports.
+	PacketType PacketType
+}
+
+// PacketType is a protocol that tcpdump's -T forces on UDP payloads.
+type PacketType int
+
+// The -T types snare decodes.
+const (
+	// PacketDefault chooses the decoder by port.
+	PacketDefault PacketType = iota
+	// PacketVXLAN is -T vxlan.
+	PacketVXLAN
+	// PacketDomain is -T domain (DNS).
+	PacketDomain
+	// PacketSNMP is -T snmp.
+	PacketSNMP
+)
+
+// PacketTypeByName returns the PacketType for a -T name ("vxlan",
+// "domain", "snmp").
+func PacketTypeByName(name string) (PacketType, bool) {
+	switch name {
+	case "vxlan":
+		return PacketVXLAN, true
+	case "domain":
+		return PacketDomain, true
+	case "snmp":
+		return PacketSNMP, true
+	}
+	return PacketDefault, false
 }
 
 // Printer prints packets as tcpdump does. It is not safe for concurrent use.

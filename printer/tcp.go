@@ -209,6 +209,13 @@ func (p *Printer) tcp(b, d []byte, length int, ip *ipInfo) []byte {
 	if flags&0x04 != 0 && p.opts.Verbose > 0 {
 		return p.tcpRSTData(b, pl, dlen)
 	}
+	switch p.opts.PacketType {
+	case PacketDefault:
+	case PacketDomain:
+		return p.dnsOverTCP(b, pl, dlen)
+	default: // -T types of UDP protocols leave TCP payloads alone
+		return b
+	}
 	switch {
 	case sport == 25 || dport == 25:
 		b = append(b, ": "...)
@@ -217,14 +224,30 @@ func (p *Printer) tcp(b, d []byte, length int, ip *ipInfo) []byte {
 		b = append(b, ": "...)
 		return p.txtproto(b, pl, dlen, "HTTP", "http", httpCmds, true)
 	case sport == 53 || dport == 53:
-		if len(pl) < 2 || dlen < 2 {
-			return p.trunc(b, "domain")
-		}
-		// DNS over TCP: a two-byte length prefix.
-		b = append(b, ' ')
-		return p.dns(b, pl[2:], dlen-2, true)
+		return p.dnsOverTCP(b, pl, dlen)
 	}
 	return b
+}
+
+// dnsOverTCP prints a DNS message after its two-byte length prefix.
+func (p *Printer) dnsOverTCP(b, pl []byte, dlen int) []byte {
+	if dlen < 2 {
+		b = append(b, " [DNS over TCP: length "...)
+		b = appendUint(b, uint64(dlen))
+		return append(b, " < 2] (invalid)"...)
+	}
+	if len(pl) < 2 {
+		return p.trunc(b, "domain")
+	}
+	if n := int(be16(pl)); n != dlen-2 {
+		b = append(b, " [prefix length("...)
+		b = appendUint(b, uint64(n))
+		b = append(b, ") != length("...)
+		b = appendUint(b, uint64(dlen-2))
+		return append(b, ")] (invalid)"...)
+	}
+	b = append(b, ' ')
+	return p.dns(b, pl[2:], dlen-2, true)
 }
 
 func (p *Printer) tcpRSTData(b, d []byte, length int) []byte {

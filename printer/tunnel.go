@@ -391,7 +391,7 @@ func (p *Printer) vxlan(b, d []byte, length int) []byte {
 	if flags&0x08 != 0 {
 		b = append(b, 'I')
 	} else {
-		b = append(b, '.')
+		b = append(b, "invalid"...) // no known flag set
 	}
 	b = append(b, "] (0x"...)
 	b = appendHexByte(b, flags)

@@ -45,6 +45,14 @@ func (p *Printer) udp(b, d []byte, length int, ip *ipInfo) []byte {
 	if len(pl) > length {
 		pl = pl[:length]
 	}
+	switch p.opts.PacketType {
+	case PacketVXLAN:
+		return p.vxlan(b, pl, length)
+	case PacketDomain:
+		return p.dns(b, pl, length, false)
+	case PacketSNMP:
+		return p.snmp(b, pl, length)
+	}
 	if p.opts.Verbose > 0 && !p.opts.NoChecksumCheck && !ip.frag {
 		usum := be16(d[6:])
 		if !ip.v6 && p.opts.Verbose > 1 {

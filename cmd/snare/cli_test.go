@@ -135,6 +135,8 @@ func TestBadOptionsLikeTcpdump(t *testing.T) {
 		{"-B", "x", "-r", samplePath},
 		{"-B", "0x10", "-r", samplePath},
 		{"--linktype=FOO", "-d", "ip"},
+		{"-T", "bogus", "-r", samplePath},
+		{"-T"},
 		// Bad files, after the input is open.
 		{"-F", "/nonexistent/filter", "-r", samplePath},
 		{"-r", samplePath, "-w", "/nonexistent/dir/out.pcap"},

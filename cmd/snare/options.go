@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/snare-pcap/snare/printer"
 )
 
 // helpGroup is a titled group of option help lines for --help.
@@ -46,6 +48,7 @@ var optionTable = []option{
 	{short: 's', long: "snapshot-length", arg: true, id: "s"},
 	{short: 'S', long: "absolute-tcp-sequence-numbers", id: "S"},
 	{short: 't', id: "t"},
+	{short: 'T', arg: true, id: "T"},
 	{short: 'U', long: "packet-buffered", id: "U"},
 	{short: 'v', id: "v"},
 	{short: 'V', arg: true, id: "V"},
@@ -125,6 +128,7 @@ var helpGroups = []helpGroup{
 		{"-A", "print each packet's data in ASCII, without link header"},
 		{"-K, --dont-verify-checksums", "don't verify IP, TCP or UDP checksums"},
 		{"-S, --absolute-tcp-sequence-numbers", "print absolute, not relative, TCP sequence numbers"},
+		{"-T type", "decode every UDP payload as type, whatever the ports: vxlan, domain or snmp"},
 		{"-l", "line-buffer standard output"},
 	}},
 	{"Information", [][2]string{
@@ -139,7 +143,7 @@ const usageText = `Usage: snare [-AdDehJKlLnNOpqStUvxX#] [ -B size ] [ -c count 
 		[ -C file_size ] [ -F file ] [ -G seconds ]
 		[ -i interface ] [ --immediate-mode ] [ -j tstamptype ]
 		[ --number ] [ --pcapng ] [ --print ] [ -Q in|out|inout ]
-		[ -r file ] [ -s snaplen ] [ --skip count ] [ --version ]
+		[ -r file ] [ -s snaplen ] [ --skip count ] [ -T type ] [ --version ]
 		[ -V file ] [ -w file ] [ -W filecount ] [ -y datalinktype ]
 		[ --time-stamp-precision precision ] [ --micro ] [ --nano ]
 		[ -z postrotate-command ] [ -Z user ] [ expression ]
@@ -207,6 +211,7 @@ type config struct {
 	nflag, Nflag, verbose, tflag, xflag, Xflag, eflag  int
 	quiet, ascii, noChecksums, absSeq, lineBuf, number bool
 	lengths                                            bool
+	packetType                                         printer.PacketType // -T
 }
 
 // parseArgs turns the command line (without the program name) into a
@@ -308,6 +313,16 @@ func parseArgs(args []string) (*config, error) {
 			c.absSeq = true
 		case "t":
 			c.tflag++
+		case "T":
+			pt, ok := printer.PacketTypeByName(v)
+			switch {
+			case ok:
+				c.packetType = pt
+			case tcpdumpPacketTypes[v]:
+				return nil, errorf("-T %s is not supported (snare decodes -T vxlan, domain and snmp)", v)
+			default:
+				return nil, errorf("unknown packet type `%s'", v)
+			}
 		case "U":
 			c.packetBuffered = true
 		case "v":
@@ -376,6 +391,14 @@ func parseArgs(args []string) (*config, error) {
 	}
 	c.expr = strings.Join(rest, " ")
 	return c, nil
+}
+
+// tcpdumpPacketTypes are the -T names tcpdump 4.99 knows.
+var tcpdumpPacketTypes = map[string]bool{
+	"aodv": true, "carp": true, "cnfp": true, "domain": true, "lmp": true, "pgm": true,
+	"pgm_zmtp1": true, "ptp": true, "radius": true, "resp": true, "rpc": true, "rtcp": true,
+	"rtp": true, "snmp": true, "someip": true, "tftp": true, "vat": true, "vxlan": true,
+	"wb": true, "zmtp1": true,
 }
 
 // maxSnaplen is libpcap's MAXIMUM_SNAPLEN.

@@ -14,7 +14,7 @@ func TestPrintLikeTcpdump(t *testing.T) {
 	for _, flags := range []string{
 		"-nn", "-nn -e", "-nn -tt", "-nn -ttt", "-nn -tttt", "-nn -ttttt", "-nn -t", "-nn -x", "-nn -xx",
 		"-nn -X", "-nn -XX", "-nn -A", "-nn -q", "-nn -#", "--number -nn", "-nn -S", "-nnq -c 4", "-nn --nano",
-		"-nn -K",
+		"-nn -K", "-nn -T vxlan", "-nn -v -T domain", "-nn -T snmp", "-nn -vv -T vxlan",
 	} {
 		args := append(strings.Fields(flags), "-r", samplePath)
 		want := tcpdump(t, append([]string{"-l"}, args...)...)
@@ -25,6 +25,10 @@ func TestPrintLikeTcpdump(t *testing.T) {
 	}
 	if r := runSnare(t, "-tttttt", "-r", samplePath); r.code != 1 || !strings.Contains(r.stderr, "only -t, -tt, -ttt, -tttt and -ttttt are supported") {
 		t.Errorf("-tttttt: %+v", r)
+	}
+	// A -T type tcpdump knows and snare does not decode is refused.
+	if r := runSnare(t, "-T", "rtp", "-r", samplePath); r.code != 1 || firstLine(r.stderr) != "snare: -T rtp is not supported (snare decodes -T vxlan, domain and snmp)" {
+		t.Errorf("-T rtp: %+v", r)
 	}
 }
 

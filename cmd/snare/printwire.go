@@ -40,6 +40,7 @@ func newPrinter(cfg *config, w io.Writer) packetPrinter {
 		ASCII:           cfg.ascii,
 		Number:          cfg.number,
 		Lengths:         cfg.lengths,
+		PacketType:      cfg.packetType,
 	})
 }
 

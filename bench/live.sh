@@ -83,7 +83,6 @@ cmdline() { # capturer name -> command line
   case $1 in
     tcpdump)  echo "tcpdump -i vethB -Q in -n -B $BUF -w /dev/null" ;;
     snare)    echo "$W/snare -i vethB -Q in -n -B $BUF -w /dev/null" ;;
-    snare1)   echo "env GOMAXPROCS=1 $W/snare -i vethB -Q in -n -B $BUF -w /dev/null" ;;
     livecap)  echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null ${LIVECAP_ARGS:-}" ;;
     fanout2)  echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null -fanout 2" ;;
     tcpdumpP) echo "tcpdump -i vethB -Q in -nn -B $BUF" ;;
@@ -120,6 +119,7 @@ run_one() { # scenario capturer
   log=$W/snlive_${sc}_$capn
   # shellcheck disable=SC2086
   if [ -n "${PERF:-}" ]; then capture="perf record -q -g -o $log.perf -- $capture"; fi
+  if [ -n "${PERFSTAT:-}" ]; then capture="perf stat -e task-clock,page-faults,context-switches,cpu-migrations -o $log.stat -- $capture"; fi
   ip netns exec "$NSB" timeout -s INT $((GENMAX + 30)) $capture > /dev/null 2> "$log.cap" &
   CAP_PID=$!
   for _ in $(seq 100); do grep -q 'listening on' "$log.cap" && break; sleep 0.1; done

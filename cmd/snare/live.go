@@ -281,7 +281,13 @@ func capture(cfg *config, e *env) error {
 	fmt.Fprintf(e.stderr, "listening on %s, link-type %s (%s), snapshot length %d bytes\n", dev, lt.Name(), lt.Description(), h.SnapLen())
 
 	q := newPacketQueue(queueBytes)
-	var captured atomic.Uint64 // packets handed to the output side
+	// captured counts the packets handed to the output side. A -w file
+	// written in 1 MiB runs counts them as the reader queues them
+	// (every queued packet is written, unless writing fails), so that
+	// the writer need not wake for each run of packets to count them.
+	var captured atomic.Uint64
+	pw, _ := out.(*pcapWriter)
+	q.lazy = pw != nil && !pw.each && cfg.count == 0
 	var interrupted atomic.Bool
 
 	sigs := make(chan os.Signal, 4)
@@ -330,11 +336,15 @@ func capture(cfg *config, e *env) error {
 	readErr := make(chan error, 1)
 	go func() {
 		var add snare.Handler
-		if pw, ok := out.(*pcapWriter); ok {
-			nano, snap := pw.nano, pw.snap
+		var total uint64 // packets queued, the count when q.lazy
+		if pw != nil {
+			nano, snap, lazy := pw.nano, pw.snap, q.lazy
 			add = func(data []byte, ci snare.CaptureInfo) {
 				if !q.addPcap(data, ci, nano, snap) {
 					h.BreakLoop() // the consumer has stopped
+				}
+				if total++; lazy && total&1023 == 0 {
+					captured.Store(total)
 				}
 			}
 		} else {
@@ -347,6 +357,9 @@ func capture(cfg *config, e *env) error {
 		for {
 			_, err := h.Dispatch(0, add)
 			q.publish()
+			if q.lazy {
+				captured.Store(total)
+			}
 			if err != nil {
 				q.close()
 				readErr <- err
@@ -363,7 +376,9 @@ func capture(cfg *config, e *env) error {
 		var k uint64
 		k, outErr = out.write(q, spans, cfg.count, n)
 		n += k
-		captured.Store(n)
+		if !q.lazy {
+			captured.Store(n)
+		}
 		if outErr == nil {
 			outErr = out.drained(q, flushReq.Swap(false))
 		}

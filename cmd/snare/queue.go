@@ -50,6 +50,10 @@ type packetQueue struct {
 	// room.
 	waiting, full bool
 	spans         []span // take's result, reused
+	// lazy: publish does not wake the consumer, only a finished batch
+	// (or close, or wake) does; for a consumer that waits for a batch's
+	// worth anyway.
+	lazy bool
 
 	// The producer's own state, outside the lock.
 	pbuf []byte // cur.buf
@@ -206,7 +210,7 @@ func (q *packetQueue) publish() {
 	}
 	q.mu.Lock()
 	q.cur.pub = q.pw
-	if q.waiting {
+	if q.waiting && !q.lazy {
 		q.data.Signal()
 	}
 	q.mu.Unlock()

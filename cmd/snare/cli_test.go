@@ -410,3 +410,23 @@ func TestSeveralInputsLikeTcpdump(t *testing.T) {
 		t.Errorf("-r sample -r sample -w: %q", r.stdout)
 	}
 }
+
+// TestMonitorModeLikeTcpdump checks -I: refused on a device without
+// 802.11 monitor mode with tcpdump's message and status, ignored with -r.
+func TestMonitorModeLikeTcpdump(t *testing.T) {
+	needTcpdump(t)
+	cases := [][]string{{"-I", "-i", "nosuch0", "-c", "1"}, {"--monitor-mode", "-i", "nosuch1"}}
+	if os.Geteuid() == 0 {
+		cases = append(cases, []string{"-I", "-i", "lo", "-c", "1"})
+	}
+	for _, args := range cases {
+		want, got := tcpdump(t, args...), runSnare(t, args...)
+		if got.code != 1 || want.code != 1 || messages(got.stderr) != messages(want.stderr) {
+			t.Errorf("%q: status %d %q; tcpdump %d %q", args, got.code, got.stderr, want.code, want.stderr)
+		}
+	}
+	plain := runSnare(t, "-nn", "-r", samplePath)
+	if r := runSnare(t, "-I", "-nn", "-r", samplePath); r.code != 0 || r.stdout != plain.stdout {
+		t.Errorf("-I -r: %+v", r)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -105,6 +106,9 @@ func execute(cfg *config, e *env) error {
 	if err := loadFilterFile(cfg); err != nil {
 		return err
 	}
+	if cfg.monitor {
+		return monitorMode(cfg)
+	}
 	return capture(cfg, e)
 }
 
@@ -187,4 +191,19 @@ func errText(err error) string {
 		s = strings.ToUpper(s[:1]) + s[1:]
 	}
 	return s
+}
+
+// monitorMode answers -I for a live capture: snare's capture source has
+// no 802.11 monitor mode, so every device is refused, with tcpdump's
+// message for devices that are not wireless (-I with -r is ignored, as
+// in tcpdump).
+func monitorMode(cfg *config) error {
+	dev, err := deviceName(cfg)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join("/sys/class/net", filepath.Base(dev), "phy80211")); err == nil {
+		return errorf("%s: snare does not support monitor mode", dev)
+	}
+	return errorf("%s: That device doesn't support monitor mode", dev)
 }

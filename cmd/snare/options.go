@@ -33,6 +33,7 @@ var optionTable = []option{
 	{short: 'G', arg: true, id: "G"},
 	{short: 'h', long: "help", id: "h"},
 	{short: 'i', long: "interface", arg: true, id: "i"},
+	{short: 'I', long: "monitor-mode", id: "I"},
 	{short: 'j', long: "time-stamp-type", arg: true, id: "j"},
 	{short: 'J', long: "list-time-stamp-types", id: "J"},
 	{short: 'K', long: "dont-verify-checksums", id: "K"},
@@ -83,6 +84,7 @@ var helpGroups = []helpGroup{
 		{"-y type, --linktype=type", "capture with (or, with -d, compile for) data link type (EN10MB, RAW, ...)"},
 		{"-s snaplen, --snapshot-length=snaplen", "capture at most snaplen bytes of each packet (0 = 262144)"},
 		{"-p, --no-promiscuous-mode", "don't put the interface into promiscuous mode"},
+		{"-I, --monitor-mode", "capture in 802.11 monitor mode (not supported: refused as by tcpdump on other devices)"},
 		{"-B size, --buffer-size=size", "kernel capture buffer size, in KiB"},
 		{"-Q in|out|inout, --direction=...", "capture only packets received, sent, or both"},
 		{"--immediate-mode", "deliver each packet as it arrives, without buffering"},
@@ -139,7 +141,7 @@ var helpGroups = []helpGroup{
 
 // usageText is the short synopsis printed after a command-line error,
 // in the shape of tcpdump's.
-const usageText = `Usage: snare [-AdDehJKlLnNOpqStUvxX#] [ -B size ] [ -c count ] [--count]
+const usageText = `Usage: snare [-AdDehIJKlLnNOpqStUvxX#] [ -B size ] [ -c count ] [--count]
 		[ -C file_size ] [ -F file ] [ -G seconds ]
 		[ -i interface ] [ --immediate-mode ] [ -j tstamptype ]
 		[ --number ] [ --pcapng ] [ --print ] [ -Q in|out|inout ]
@@ -192,6 +194,7 @@ type config struct {
 	linkType    string // -y
 	snaplen     int    // -s (-1: not given)
 	noPromisc   bool   // -p
+	monitor     bool   // -I
 	bufferKiB   int    // -B
 	direction   string // -Q
 	immediate   bool
@@ -268,6 +271,8 @@ func parseArgs(args []string) (*config, error) {
 			c.help = true
 		case "i":
 			c.device = v
+		case "I":
+			c.monitor = true
 		case "j":
 			if v == "" {
 				return nil, errorf("invalid time stamp type %s", v)

@@ -101,6 +101,7 @@ var optSets = []optSet{
 	{"X", []string{"-nn", "-X"}, Options{NoResolve: 2, Hex: HexASCIIPayload}},
 	{"XX", []string{"-nn", "-XX"}, Options{NoResolve: 2, Hex: HexASCIIAll}},
 	{"A", []string{"-nn", "-A"}, Options{NoResolve: 2, ASCII: true}},
+	{"AA", []string{"-nn", "-AA"}, Options{NoResolve: 2, ASCII: true, ASCIIAll: true}},
 	{"number", []string{"-nn", "-#"}, Options{NoResolve: 2, Number: true}},
 }
 

@@ -83,6 +83,9 @@ type Options struct {
 	// ASCII is -A: print the packet after the link header in ASCII (when
 	// Hex is HexNone).
 	ASCII bool
+	// ASCIIAll is -AA: with ASCII, print the whole packet, link-layer
+	// header included.
+	ASCIIAll bool
 	// Number is -#: print the packet number at the start of each line.
 	Number bool
 	// Lengths is --lengths: print the captured and wire lengths after the

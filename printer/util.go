@@ -231,7 +231,12 @@ func (p *Printer) appendDump(b, data []byte) []byte {
 	case HexASCIIAll:
 		b = appendHexASCII(b, data, "\n\t")
 	default:
-		if p.opts.ASCII && len(data) > p.linkLen {
+		switch {
+		case p.opts.ASCII && p.opts.ASCIIAll:
+			if len(data) > 0 {
+				b = appendASCII(b, data)
+			}
+		case p.opts.ASCII && len(data) > p.linkLen:
 			b = appendASCII(b, data[p.linkLen:])
 		}
 	}

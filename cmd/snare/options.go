@@ -127,7 +127,7 @@ var helpGroups = []helpGroup{
 		{"-v", "more verbose output; -vv and -vvv still more"},
 		{"-x", "print each packet's data in hex, without link header; -xx with it"},
 		{"-X", "print each packet's data in hex and ASCII, without link header; -XX with it"},
-		{"-A", "print each packet's data in ASCII, without link header"},
+		{"-A", "print each packet's data in ASCII, without link header; -AA with it"},
 		{"-K, --dont-verify-checksums", "don't verify IP, TCP or UDP checksums"},
 		{"-S, --absolute-tcp-sequence-numbers", "print absolute, not relative, TCP sequence numbers"},
 		{"-T type", "decode every UDP payload as type, whatever the ports: vxlan, domain or snmp"},
@@ -211,10 +211,11 @@ type config struct {
 	user           string // -Z
 	packetBuffered bool   // -U
 
-	nflag, Nflag, verbose, tflag, xflag, Xflag, eflag  int
-	quiet, ascii, noChecksums, absSeq, lineBuf, number bool
-	lengths                                            bool
-	packetType                                         printer.PacketType // -T
+	nflag, Nflag, verbose, tflag, xflag, Xflag, eflag int
+	Aflag                                             int
+	quiet, noChecksums, absSeq, lineBuf, number       bool
+	lengths                                           bool
+	packetType                                        printer.PacketType // -T
 }
 
 // parseArgs turns the command line (without the program name) into a
@@ -229,7 +230,7 @@ func parseArgs(args []string) (*config, error) {
 		v := o.value
 		switch o.id {
 		case "A":
-			c.ascii = true
+			c.Aflag++
 		case "B":
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 {

@@ -14,7 +14,7 @@ func TestPrintLikeTcpdump(t *testing.T) {
 	for _, flags := range []string{
 		"-nn", "-nn -e", "-nn -tt", "-nn -ttt", "-nn -tttt", "-nn -ttttt", "-nn -t", "-nn -x", "-nn -xx",
 		"-nn -X", "-nn -XX", "-nn -A", "-nn -q", "-nn -#", "--number -nn", "-nn -S", "-nnq -c 4", "-nn --nano",
-		"-nn -K", "-nn -T vxlan", "-nn -v -T domain", "-nn -T snmp", "-nn -vv -T vxlan",
+		"-nn -K", "-nn -AA", "-nn -T vxlan", "-nn -v -T domain", "-nn -T snmp", "-nn -vv -T vxlan",
 	} {
 		args := append(strings.Fields(flags), "-r", samplePath)
 		want := tcpdump(t, append([]string{"-l"}, args...)...)

@@ -27,3 +27,24 @@ func Example() {
 	// Output:
 	// 03:04:05.000006 00:11:22:33:44:55 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 10.0.0.2 tell 10.0.0.1, length 28
 }
+
+// ExamplePacketTypeByName decodes a UDP datagram to an unusual port as
+// DNS, as tcpdump -T domain does.
+func ExamplePacketTypeByName() {
+	pt, ok := printer.PacketTypeByName("domain")
+	if !ok {
+		return
+	}
+	// IPv4 (no link header), UDP from port 5000 to port 9999, carrying
+	// a DNS query for "a." type A.
+	pkt := []byte{
+		0x45, 0, 0, 47, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+		0x13, 0x88, 0x27, 0x0f, 0, 27, 0, 0,
+		0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1,
+	}
+	p := printer.New(os.Stdout, printer.Options{NoResolve: 2, Timestamp: printer.TimeNone, PacketType: pt})
+	p.Print(pkt, snare.CaptureInfo{CaptureLength: len(pkt), Length: len(pkt), LinkType: 228}) // raw IPv4
+	p.Flush()
+	// Output:
+	// IP 10.0.0.1.5000 > 10.0.0.2.9999: 4660+ A? a. (19)
+}

@@ -19,9 +19,9 @@ fi
 command -v tcpdump >/dev/null || { echo "tcpdump not installed" >&2; exit 1; }
 
 A=()
-if CGO_ENABLED=0 go build -o "$BENCH_DIR/snare" ./cmd/snare 2>/dev/null &&
-	"$BENCH_DIR/snare" -r "$FILE" -nn -c 1 2>/dev/null | grep -q .; then
-	A=("$BENCH_DIR/snare" -r "$FILE" -nn)
+if CGO_ENABLED=0 go build -o "$BENCH_DIR/snare-printbench" ./cmd/snare 2>/dev/null &&
+	"$BENCH_DIR/snare-printbench" -r "$FILE" -nn -c 1 2>/dev/null | grep -q .; then
+	A=("$BENCH_DIR/snare-printbench" -r "$FILE" -nn)
 else
 	echo "note: cmd/snare cannot print yet; using bench/print (printer package driver)" >&2
 	CGO_ENABLED=0 go build -o "$BENCH_DIR/snare-print" ./bench/print

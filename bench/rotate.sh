@@ -7,6 +7,9 @@
 # must produce the same file names and sizes (checked once).
 #
 #   bench/rotate.sh [FILE] [PAIRS]    (default /tmp/bench/c1m.pcap, 3 pairs)
+#
+# OUT_DIR sets where the files are written (default BENCH_DIR/rotate-out);
+# OUT_DIR=/dev/shm/rotate-out takes the disk out of the measurement.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_DIR=${BENCH_DIR:-/tmp/bench}
@@ -17,8 +20,8 @@ if [ ! -f "$FILE" ]; then
 	go run ../shared/bench/gen_corpus.go -n 1000000 -o "$FILE"
 fi
 command -v tcpdump >/dev/null || { echo "tcpdump not installed" >&2; exit 1; }
-CGO_ENABLED=0 go build -o "$BENCH_DIR/snare" ./cmd/snare
-OUT=$BENCH_DIR/rotate-out
+CGO_ENABLED=0 go build -o "$BENCH_DIR/snare-rotatebench" ./cmd/snare
+OUT=${OUT_DIR:-$BENCH_DIR/rotate-out}
 # tcpdump drops to its own user before writing unless told otherwise.
 ZROOT=()
 [ "$(id -u)" = 0 ] && ZROOT=(-Z root)
@@ -35,13 +38,13 @@ timeit() { # runs "$@" in an empty $OUT, prints seconds
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2)? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 listing() { (cd "$OUT" && for f in *; do printf '%s %s\n' "$f" "$(stat -c %s "$f")"; done); }
 
-pkts=$("$BENCH_DIR/snare" -r "$FILE" --count 2>/dev/null | awk '{print $1}')
+pkts=$("$BENCH_DIR/snare-rotatebench" -r "$FILE" --count 2>/dev/null | awk '{print $1}')
 bytes=$(stat -c %s "$FILE")
 printf 'file %s, %d packets, %d bytes\n\n' "$FILE" "$pkts" "$bytes"
 printf '| command | snare median s | tcpdump median s | snare pkts/s | snare MB/s | tcpdump pkts/s | speed-up (median of tcpdump/snare per pair) |\n'
 printf '|---|---|---|---|---|---|---|\n'
 for mode in "-C 10" ""; do
-	A=("$BENCH_DIR/snare" -r "$FILE" -w "$OUT/out" $mode)
+	A=("$BENCH_DIR/snare-rotatebench" -r "$FILE" -w "$OUT/out" $mode)
 	B=(tcpdump -r "$FILE" -w "$OUT/out" $mode "${ZROOT[@]}")
 	# Same files from both (names and sizes), once.
 	timeit "${A[@]}" >/dev/null

@@ -226,6 +226,57 @@ func TestUserlandFilterAndEOF(t *testing.T) {
 	}
 }
 
+// TestNextBatchUserlandFilter reads the same source with NextBatch: the
+// handle's userland filter drops and cuts packets in the batches, the
+// end of the file is io.EOF, and Captured counts what was returned.
+func TestNextBatchUserlandFilter(t *testing.T) {
+	h, err := snare.NewHandle("mem://eof")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if _, err := h.NextBatch(); !errors.Is(err, snare.ErrNotActivated) {
+		t.Fatalf("NextBatch before Activate: %v", err)
+	}
+	if err := h.Activate(); err != nil {
+		t.Fatal(err)
+	}
+	err = h.SetBPF(bpf.Program{ // first byte odd: 10 bytes
+		{Op: bpf.LD | bpf.B | bpf.ABS, K: 0},
+		{Op: bpf.JMP | bpf.JSET | bpf.K, K: 1, Jt: 0, Jf: 1},
+		{Op: bpf.RET | bpf.K, K: 10},
+		{Op: bpf.RET | bpf.K, K: 0},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	for {
+		pkts, err := h.NextBatch()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pkts) == 0 {
+			t.Fatal("empty batch")
+		}
+		for _, p := range pkts {
+			if len(p.Data) != 10 || p.Info.CaptureLength != 10 || p.Info.Length != 100 {
+				t.Fatalf("packet %d: %d bytes, caplen %d", p.Data[0], len(p.Data), p.Info.CaptureLength)
+			}
+			got = append(got, p.Data[0])
+		}
+	}
+	if !slices.Equal(got, []byte{1, 3, 5, 7, 9}) {
+		t.Fatalf("filtered %v", got)
+	}
+	if st, err := h.Stats(); err != nil || st.Captured != 5 {
+		t.Fatalf("stats %+v, %v; want 5 captured", st, err)
+	}
+}
+
 // TestBreakAndCloseWhileBlocked: readers blocked in the source return
 // ErrBreak / ErrClosed.
 func TestBreakAndCloseWhileBlocked(t *testing.T) {

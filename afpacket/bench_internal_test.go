@@ -95,3 +95,41 @@ func BenchmarkDispatchRing(b *testing.B) {
 		b.Fatalf("%d bytes in %d packets", bytes, n)
 	}
 }
+
+// BenchmarkNextBatchRing is BenchmarkDispatchRing with Handle.NextBatch.
+func BenchmarkNextBatchRing(b *testing.B) {
+	s, _ := synthRing(16, 256<<10, 60)
+	synthSrc = s
+	h, err := snare.NewHandle("synthring://x")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := h.Activate(); err != nil {
+		b.Fatal(err)
+	}
+	var n, bytes int
+	b.ResetTimer()
+	for b.Loop() {
+		for i := range s.nBlocks {
+			*s.word(i, bdStatus) = tpStatusUser
+		}
+		for {
+			pkts, err := h.NextBatch()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := range pkts {
+				p := &pkts[i]
+				n++
+				bytes += len(p.Data) + p.Info.Timestamp.Nanosecond()&1
+			}
+			if !s.Pending() {
+				break
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/pkt")
+	if bytes != 60*n {
+		b.Fatalf("%d bytes in %d packets", bytes, n)
+	}
+}

@@ -4,6 +4,7 @@ package afpacket_test
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 	"time"
 
@@ -73,6 +74,69 @@ func TestExactlyOnce(t *testing.T) {
 	}
 	if st.Dropped != 0 || st.Received != uint64(len(got)) || st.Captured != uint64(len(got)) {
 		t.Errorf("stats %+v, captured %d (of which %d ours)", st, len(got), n)
+	}
+}
+
+// TestNextBatch injects 1000 frames and reads them with NextBatch: each
+// exactly once, byte for byte, in order, in batches of several packets
+// (at most 128), and the statistics count them.
+func TestNextBatch(t *testing.T) {
+	p := testnet.New(t)
+	const count = 1000
+	rx := open(t, p, testnet.B, p.IfB, func(h *snare.Handle) {
+		h.SetTimeout(50 * time.Millisecond)
+		h.SetBufferSize(8 << 20)
+		h.SetDirection(snare.DirectionIn)
+	})
+	tx := open(t, p, testnet.A, p.IfA, nil)
+	sent := make([][]byte, count)
+	for i := range sent {
+		sent[i] = udpFrame(p, uint32(i), 60+i%1400, 9)
+		if err := tx.WritePacketData(sent[i]); err != nil {
+			t.Fatalf("inject %d: %v", i, err)
+		}
+	}
+	next, total, most := 0, 0, 0
+	deadline := time.Now().Add(30 * time.Second) // hang detector only
+	for next < count && time.Now().Before(deadline) {
+		pkts, err := rx.NextBatch()
+		if errors.Is(err, snare.ErrTimeout) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pkts) == 0 || len(pkts) > 128 {
+			t.Fatalf("batch of %d packets", len(pkts))
+		}
+		most = max(most, len(pkts))
+		total += len(pkts)
+		for _, c := range pkts {
+			seq, ok := seqOf(c.Data)
+			if !ok {
+				continue
+			}
+			if int(seq) != next {
+				t.Fatalf("got packet %d, want %d", seq, next)
+			}
+			if !bytes.Equal(c.Data, sent[seq]) || c.Info.CaptureLength != len(sent[seq]) || c.Info.Length != len(sent[seq]) {
+				t.Fatalf("packet %d: %d bytes (caplen %d, len %d), want %d", seq, len(c.Data), c.Info.CaptureLength, c.Info.Length, len(sent[seq]))
+			}
+			next++
+		}
+	}
+	if next != count {
+		t.Fatalf("read %d of %d packets", next, count)
+	}
+	if most < 2 {
+		t.Errorf("every batch held one packet: no batching")
+	}
+	st, err := rx.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Dropped != 0 || st.Captured != uint64(total) {
+		t.Errorf("stats %+v, returned %d", st, total)
 	}
 }
 

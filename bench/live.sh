@@ -10,7 +10,8 @@
 #
 #   tcpdump   tcpdump -i vethB -Q in -n -B 4096 -w /dev/null
 #   snare     /tmp/bench/snare -i vethB -Q in -n -B 4096 -w /dev/null   (the CLI)
-#   livecap   /tmp/bench/livecap -i vethB -Q in -B 4096 -w /dev/null    (the library alone)
+#   livecap   /tmp/bench/livecap -i vethB -Q in -B 4096 -w /dev/null    (the library alone,
+#             Handle.NextBatch; livecapL: the same with Handle.Loop)
 #   fanout2   livecap with a 2-socket PACKET_FANOUT hash group
 #   tcpdumpP / snareP: the same, printing (-nn, text to /dev/null)
 #
@@ -84,6 +85,7 @@ cmdline() { # capturer name -> command line
     tcpdump)  echo "tcpdump -i vethB -Q in -n -B $BUF -w /dev/null" ;;
     snare)    echo "$W/snare -i vethB -Q in -n -B $BUF -w /dev/null" ;;
     livecap)  echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null ${LIVECAP_ARGS:-}" ;;
+    livecapL) echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null -loop" ;;
     fanout2)  echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null -fanout 2" ;;
     tcpdumpP) echo "tcpdump -i vethB -Q in -nn -B $BUF" ;;
     snareP)   echo "$W/snare -i vethB -Q in -nn -B $BUF" ;;

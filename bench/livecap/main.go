@@ -6,7 +6,9 @@
 // group of several sockets, and on SIGINT prints libpcap-style statistics
 // on stderr:
 //
-//	livecap -i vethB -B 4096 -Q in -w /dev/null [-fanout 2] [-s 262144]
+//	livecap -i vethB -B 4096 -Q in -w /dev/null [-fanout 2] [-s 262144] [-loop]
+//
+// It reads with Handle.NextBatch (-loop: Handle.Loop).
 package main
 
 import (
@@ -34,6 +36,7 @@ func main() {
 	out := flag.String("w", "/dev/null", "output file")
 	fanout := flag.Int("fanout", 1, "sockets in a PACKET_FANOUT hash group (one goroutine each)")
 	cpuprof := flag.String("cpuprofile", "", "write a CPU profile to this file")
+	loop := flag.Bool("loop", false, "read with Handle.Loop (a callback per packet) instead of Handle.NextBatch")
 	flag.Parse()
 	if *cpuprof != "" {
 		pf, err := os.Create(*cpuprof)
@@ -102,7 +105,7 @@ func main() {
 			} else {
 				local = w
 			}
-			err := h.Loop(0, func(data []byte, ci snare.CaptureInfo) {
+			write := func(data []byte, ci *snare.CaptureInfo) {
 				binary.LittleEndian.PutUint32(rec[0:], uint32(ci.Timestamp.Unix()))
 				binary.LittleEndian.PutUint32(rec[4:], uint32(ci.Timestamp.Nanosecond()/1000))
 				binary.LittleEndian.PutUint32(rec[8:], uint32(len(data)))
@@ -114,7 +117,25 @@ func main() {
 				}
 				local.Write(rec[:])
 				local.Write(data)
-			})
+			}
+			var err error
+			if *loop {
+				err = h.Loop(0, func(data []byte, ci snare.CaptureInfo) { write(data, &ci) })
+			} else {
+				for {
+					var pkts []snare.Packet
+					pkts, err = h.NextBatch()
+					if errors.Is(err, snare.ErrTimeout) {
+						continue
+					}
+					if err != nil {
+						break
+					}
+					for i := range pkts {
+						write(pkts[i].Data, &pkts[i].Info)
+					}
+				}
+			}
 			if len(hs) > 1 {
 				mu.Lock()
 				local.Flush()

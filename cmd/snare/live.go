@@ -331,39 +331,49 @@ func capture(cfg *config, e *env) error {
 		}()
 	}
 
-	// The reader: from the handle into the queue, all the packets ready
-	// per Dispatch, published in one go.
+	// The reader: from the handle into the queue, in batches (no call
+	// per packet), published whenever the ring has nothing more ready.
 	readErr := make(chan error, 1)
 	go func() {
-		var add snare.Handler
-		var total uint64 // packets queued, the count when q.lazy
+		pender, _ := h.Source().(snare.Pender)
+		var total uint64 // packets queued
+		nano, snap := false, 0
 		if pw != nil {
-			nano, snap, lazy := pw.nano, pw.snap, q.lazy
-			add = func(data []byte, ci snare.CaptureInfo) {
-				if !q.addPcap(data, ci, nano, snap) {
-					h.BreakLoop() // the consumer has stopped
-				}
-				if total++; lazy && total&1023 == 0 {
-					captured.Store(total)
-				}
-			}
-		} else {
-			add = func(data []byte, ci snare.CaptureInfo) {
-				if !q.add(data, ci) {
-					h.BreakLoop()
-				}
-			}
+			nano, snap = pw.nano, pw.snap
 		}
 		for {
-			_, err := h.Dispatch(0, add)
-			q.publish()
-			if q.lazy {
-				captured.Store(total)
-			}
+			pkts, err := h.NextBatch()
 			if err != nil {
+				q.publish()
+				if errors.Is(err, snare.ErrTimeout) {
+					continue
+				}
 				q.close()
 				readErr <- err
 				return
+			}
+			ok := true
+			for i := range pkts {
+				p := &pkts[i]
+				if pw != nil {
+					ok = q.addPcap(p.Data, &p.Info, nano, snap)
+				} else {
+					ok = q.add(p.Data, &p.Info)
+				}
+				if !ok {
+					break
+				}
+			}
+			if !ok { // the consumer has stopped
+				h.BreakLoop()
+				continue
+			}
+			total += uint64(len(pkts))
+			if pender == nil || !pender.Pending() {
+				q.publish()
+			}
+			if q.lazy {
+				captured.Store(total)
 			}
 		}
 	}()

@@ -111,7 +111,7 @@ func (q *packetQueue) reserve(need int) []byte {
 
 // add copies a packet into the queue as a record (producer). It
 // returns false when the queue has been closed.
-func (q *packetQueue) add(data []byte, ci snare.CaptureInfo) bool {
+func (q *packetQueue) add(data []byte, ci *snare.CaptureInfo) bool {
 	r := q.reserve(recHdr + (len(data)+7)&^7)
 	if r == nil {
 		return false
@@ -132,7 +132,7 @@ func (q *packetQueue) add(data []byte, ci snare.CaptureInfo) bool {
 // (producer): the 16-byte record header (time stamp in micro- or
 // nanoseconds, captured and wire lengths), then the bytes cut to snap.
 // It returns false when the queue has been closed.
-func (q *packetQueue) addPcap(data []byte, ci snare.CaptureInfo, nano bool, snap int) bool {
+func (q *packetQueue) addPcap(data []byte, ci *snare.CaptureInfo, nano bool, snap int) bool {
 	wire := max(ci.Length, len(data))
 	if len(data) > snap {
 		data = data[:snap]

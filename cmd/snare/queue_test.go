@@ -41,7 +41,8 @@ func TestPacketQueue(t *testing.T) {
 			for j := 8; j < size; j++ {
 				buf[j] = byte(i + j)
 			}
-			if !q.add(buf[:size], queuedInfo(i, size)) {
+			ci := queuedInfo(i, size)
+			if !q.add(buf[:size], &ci) {
 				t.Error("add refused before close")
 				return
 			}
@@ -109,8 +110,8 @@ func TestPacketQueuePublish(t *testing.T) {
 		}
 		return n
 	}
-	q.add([]byte("one"), snare.CaptureInfo{})
-	q.add([]byte("two"), snare.CaptureInfo{})
+	q.add([]byte("one"), &snare.CaptureInfo{})
+	q.add([]byte("two"), &snare.CaptureInfo{})
 	q.wake()
 	if spans, ok := q.take(); !ok || count(spans) != 0 {
 		t.Fatalf("unpublished packets taken: %d (ok %v)", count(spans), ok)
@@ -132,7 +133,7 @@ func TestPacketQueuePublish(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("publish did not wake the consumer")
 	}
-	q.add([]byte("three"), snare.CaptureInfo{})
+	q.add([]byte("three"), &snare.CaptureInfo{})
 	q.publish()
 	spans, _ := q.take()
 	if n := count(spans); n != 1 {
@@ -148,7 +149,7 @@ func TestPacketQueueCloseUnblocks(t *testing.T) {
 	go func() {
 		big := make([]byte, batchBytes/2+1)
 		for {
-			if !q.add(big, snare.CaptureInfo{}) {
+			if !q.add(big, &snare.CaptureInfo{}) {
 				done <- true
 				return
 			}

@@ -316,6 +316,9 @@ func runAccept(t *testing.T, cases *filtertest.Cases, r *report) {
 	compiled := r.part("accept.compile")
 	eqUnopt := r.part("accept.equiv_unopt")
 	eqOpt := r.part("accept.equiv_opt")
+	// Our optimizer must keep our own program's decisions on every
+	// packet, truncated ones included.
+	eqOurs := r.part("accept.ours_opt_is_unopt")
 	ident := r.part("accept.identical")
 	machine := r.part("accept.machine_agrees")
 	var jobs []acceptJob
@@ -416,6 +419,16 @@ func runAccept(t *testing.T, cases *filtertest.Cases, r *report) {
 							lowCov = append(lowCov, fmt.Sprintf("%s: %d/%d branch directions", c.Name, d, all))
 						}
 						covMu.Unlock()
+					}
+					if ours[0] != nil && ours[1] != nil {
+						i, _ := diffOn(ours[0], ours[1], corpus)
+						if i < 0 {
+							eqOurs.add(true, "")
+						} else {
+							in := corpus[i]
+							eqOurs.add(false, "%s: optimized %d, unoptimized %d on packet %x (wirelen %d)\n    optimized:\n%s",
+								name, filtertest.Run(ours[1], &in), filtertest.Run(ours[0], &in), in.Pkt, in.WireLen, indent(ours[1].Disassemble()))
+						}
 					}
 					for v, tl := range []*tally{eqUnopt, eqOpt} {
 						exp, alt := j.unopt, j.opt

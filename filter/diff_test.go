@@ -78,6 +78,7 @@ type diffOutcome struct {
 	libpcapOpt bool   // ... and libpcap's unoptimized program (tcpdump -O) agrees with ours
 	compared   int    // packets compared
 	bothAccept bool
+	selfDiff   string // non-empty: our optimized and unoptimized programs differ
 }
 
 // diffOne compiles expr both ways and compares the decisions.
@@ -98,8 +99,20 @@ func diffOne(tcpdump, expr string, seed int64) diffOutcome {
 	}
 	o.bothAccept = true
 	seeds := append(filtertest.Seeds("EN10MB"), filtertest.Mixed("EN10MB", 64, seed)...)
-	corpus := filtertest.Corpus([]bpf.Program{theirs, ours}, seeds, 200, seed)
+	progs := []bpf.Program{theirs, ours}
+	oursUnopt, err := compileSafe(expr, filter.Options{LinkType: link.Type(1), Netmask: 0})
+	if err == nil {
+		progs = append(progs, oursUnopt)
+	}
+	corpus := filtertest.Corpus(progs, seeds, 200, seed)
 	o.compared = len(corpus)
+	if oursUnopt != nil {
+		if i, _ := diffOn(oursUnopt, ours, corpus); i >= 0 {
+			in := corpus[i]
+			o.selfDiff = fmt.Sprintf("packet %x (wirelen %d): unoptimized %d, optimized %d\n    optimized:\n%s",
+				in.Pkt, in.WireLen, filtertest.Run(oursUnopt, &in), filtertest.Run(ours, &in), indent(ours.Disassemble()))
+		}
+	}
 	i, lenient := diffOn(theirs, ours, corpus)
 	if i >= 0 {
 		in := corpus[i]
@@ -170,6 +183,7 @@ func TestDiffTcpdump(t *testing.T) {
 	compiled := r.part("diff.compile")       // tcpdump accepts: we compile too
 	agree := r.part("diff.agree")            // both compile: same decisions
 	rejects := r.part("diff.reject_matches") // tcpdump rejects: we reject too
+	self := r.part("diff.ours_opt_is_unopt") // our optimizer keeps every decision
 	packets, explained, oldArith, truncOnly, versions, newer := 0, 0, 0, 0, 0, 0
 	for _, o := range outcomes {
 		if o.theirErr != "" && containsAny(o.expr, newerSyntax) {
@@ -185,6 +199,7 @@ func TestDiffTcpdump(t *testing.T) {
 			continue
 		}
 		packets += o.compared
+		self.add(o.selfDiff == "", "%q: %s", o.expr, o.selfDiff)
 		why := ""
 		if o.truncOnly {
 			why = " (only on packets with a load past the captured bytes)"

@@ -69,6 +69,21 @@ func FuzzCompile(f *testing.F) {
 			t.Fatalf("Compile(%q): NewMachine: %v", expr, err)
 		}
 		m.Run(pkt.Pkt, int(pkt.WireLen))
+		if !opts.Optimize {
+			return
+		}
+		// The optimizer keeps every decision, truncated packets included.
+		opts.Optimize = false
+		un, err := filter.Compile(expr, opts)
+		if err != nil {
+			t.Fatalf("Compile(%q) optimized, but unoptimized: %v", expr, err)
+		}
+		corpus := filtertest.Corpus([]bpf.Program{p, un}, filtertest.Seeds(fuzzLinkTypes[int(sel)%len(fuzzLinkTypes)]), 40, int64(sel))
+		if i, _ := diffOn(un, p, corpus); i >= 0 {
+			in := corpus[i]
+			t.Fatalf("Compile(%q, %+v): optimized %d, unoptimized %d on %x\n%s---\n%s", expr, opts,
+				filtertest.Run(p, &in), filtertest.Run(un, &in), in.Pkt, p.Disassemble(), un.Disassemble())
+		}
 	})
 }
 

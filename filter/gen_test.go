@@ -5,6 +5,10 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/snare-pcap/snare/bpf"
+	"github.com/snare-pcap/snare/filter"
+	"github.com/snare-pcap/snare/filter/internal/filtertest"
 )
 
 // exprGen generates random well-formed pcap-filter expressions for
@@ -150,5 +154,43 @@ func TestExprGenDeterministic(t *testing.T) {
 	}
 	if len(seen) < 150 {
 		t.Errorf("only %d distinct expressions out of 200", len(seen))
+	}
+}
+
+// TestOptimizeRandomEquivalent compiles random expressions with and
+// without the optimizer and requires the same decision on every packet
+// of a corpus built to reach both programs' branches, truncated packets
+// included (no tcpdump needed).
+func TestOptimizeRandomEquivalent(t *testing.T) {
+	g := newExprGen(11)
+	n := 400
+	if testing.Short() {
+		n = 100
+	}
+	compared := 0
+	for i := 0; i < n; i++ {
+		e := g.expr(3)
+		op, err := filter.Compile(e, filter.Options{LinkType: 1, Optimize: true, Netmask: 0})
+		if err != nil {
+			continue // "expression rejects all packets", or a real refusal
+		}
+		un, err := filter.Compile(e, filter.Options{LinkType: 1, Netmask: 0})
+		if err != nil {
+			t.Fatalf("%q: optimized compiles, unoptimized: %v", e, err)
+		}
+		seeds := append(filtertest.Seeds("EN10MB"), filtertest.Mixed("EN10MB", 16, int64(i))...)
+		corpus := filtertest.Corpus([]bpf.Program{op, un}, seeds, 100, int64(i))
+		if un.Validate() == nil && op.Validate() != nil {
+			t.Errorf("%q: the kernel would take the unoptimized program, not the optimized one: %v", e, op.Validate())
+		}
+		if j, _ := diffOn(un, op, corpus); j >= 0 {
+			in := corpus[j]
+			t.Errorf("%q: optimized %d, unoptimized %d on %x (wirelen %d)\n%s", e,
+				filtertest.Run(op, &in), filtertest.Run(un, &in), in.Pkt, in.WireLen, op.Disassemble())
+		}
+		compared++
+	}
+	if compared < n/2 {
+		t.Errorf("only %d of %d random expressions compiled", compared, n)
 	}
 }

@@ -8,8 +8,9 @@ import (
 )
 
 // The optimizer works on the block graph and keeps every program
-// equivalent. It does two things, the ones that matter most for the code
-// the generator emits:
+// equivalent, truncated packets included (a load that can end the program
+// is never dropped, where libpcap's optimizer sometimes drops one). It
+// does what matters most for the code the generator emits:
 //
 //   - jump threading: along every path the outcome of earlier tests on
 //     the packet is known ("[12] == 0x800 was true"); an edge that leads
@@ -18,6 +19,9 @@ import (
 //   - redundant load removal: a block whose statements recompute, from
 //     the packet alone, the values A and X already hold on every incoming
 //     edge drops them;
+//   - value folding inside blocks (optimize_vals.go): constants through
+//     scratch memory, dead statements, libpcap's peepholes; then index
+//     loads X already holds are dropped;
 //   - merging of equal blocks (same statements, branch and successors).
 //
 // Facts are only kept about values computed from the packet itself
@@ -175,6 +179,12 @@ func optimize(root *block) *block {
 			break
 		}
 	}
+	// Folding makes blocks read the A and X their predecessors leave,
+	// which jump threading (it skips blocks) must not see: it comes
+	// after.
+	for i := 0; i < 16 && foldValues(root); i++ {
+	}
+	root = skipConstBlocks(root)
 	removeRedundantLoads(root)
 	removeRedundantXLoads(root)
 	return mergeBlocks(root)

@@ -119,3 +119,57 @@ func TestOptimizeIndexLoadOnce(t *testing.T) {
 		t.Errorf("unoptimized %d, optimized %d (want equal, nonzero)\n%s", a, b, op.Disassemble())
 	}
 }
+
+// TestOptimizeLikeLibpcap compares optimized programs with the real
+// libpcap's (tcpdump -d): constants folded through scratch memory,
+// indexed loads from a constant made absolute, "and #k; jeq #0" made
+// "jset", dead statements dropped.
+func TestOptimizeLikeLibpcap(t *testing.T) {
+	tcpdump := lookTcpdump(t)
+	for _, e := range []string{
+		"link[5] = 0x12",
+		"len <= 200",
+		"tcp[0xab] = 0xcd",
+		"ip[0] & 0xf != 5",
+		"ip[6:2] & 0x1fff = 0",
+		"len - 14 > ip[2:2]",
+		"tcp port 80",
+		"udp portrange 1000-2000",
+		"icmp[icmptype] = icmp-echo",
+		"tcp[tcpflags] & (tcp-syn|tcp-fin) != 0",
+		"ether[0] & 1 = 0 and ip[16] >= 224",
+		"ip[2:2] - 20 > 100",
+	} {
+		theirs, msg := libpcapCompile(tcpdump, "EN10MB", e, true)
+		if theirs == nil {
+			t.Errorf("tcpdump -d %q: %s", e, msg)
+			continue
+		}
+		ours, err := Compile(e, Options{LinkType: 1, Optimize: true, Netmask: 0})
+		if err != nil {
+			t.Errorf("%q: %v", e, err)
+			continue
+		}
+		if !same(ours, theirs) {
+			t.Errorf("%q:\n%s--- libpcap\n%s", e, ours.Disassemble(), theirs.Disassemble())
+		}
+	}
+}
+
+// TestOptimizeFoldErrors checks the refusals that constant folding
+// uncovers, as libpcap's optimizer makes them.
+func TestOptimizeFoldErrors(t *testing.T) {
+	for e, want := range map[string]string{
+		"ip[6:2] % (4 >> 8) > 1":    "modulus by zero",
+		"ip[6:2] / (1 - 1) > 1":     "division by zero",
+		"0 & (link[2:2] << 1) > 0":  "expression rejects all packets",
+		"tcp and (len | 0) * 0 > 1": "expression rejects all packets",
+	} {
+		if _, err := Compile(e, Options{LinkType: 1}); err != nil {
+			t.Errorf("%q unoptimized: %v", e, err)
+		}
+		if _, err := Compile(e, Options{LinkType: 1, Optimize: true}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q optimized: err = %v, want %q", e, err, want)
+		}
+	}
+}

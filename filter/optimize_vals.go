@@ -192,7 +192,8 @@ func branchUse(b *block) liveSet {
 	switch {
 	case b.isRet():
 		return liveSet{a: b.op&0x18 == bpf.A}
-	case b.op&0xf0 == bpf.JA:
+	case b.op&0xf0 == bpf.JA, b.jt == b.jf:
+		// No test, or both ways lead to the same block.
 		return liveSet{}
 	}
 	return liveSet{a: true, x: b.op&bpf.X != 0}
@@ -363,6 +364,10 @@ func numberValues(b *block) bool {
 				if drop || s.op&0x07 != bpf.ALU {
 					break
 				}
+			}
+			if s.op == bpf.ALU|bpf.AND|bpf.K && s.k == 0xffffffff {
+				changed, drop = true, true // A & 0xffffffff is A
+				break
 			}
 			ak, aok := v.isK[a]
 			if aok && s.op&bpf.X == 0 {
@@ -552,6 +557,10 @@ func skipConstBlocks(root *block) *block {
 	live := liveness(root)
 	past := func(t *block) *block {
 		for steps := 0; steps < 64 && t != nil; steps++ {
+			if !t.isRet() && t.jt == t.jf && len(t.stmts) == 0 && t.jumps == nil {
+				t = t.jt // a block that does nothing
+				continue
+			}
 			c, ok := constBlock(t)
 			if !ok {
 				return t
@@ -576,5 +585,13 @@ func skipConstBlocks(root *block) *block {
 			b.jf = past(b.jf)
 		}
 	}
-	return past(root)
+	root = past(root)
+	// A test that leads the same way both ways is an unconditional jump
+	// (and nothing at all when its target comes next).
+	for _, b := range topoOrder(root) {
+		if !b.isRet() && b.jumps == nil && b.jf != nil && b.jt == b.jf {
+			b.op, b.k, b.jf = bpf.JMP|bpf.JA, 0, nil
+		}
+	}
+	return root
 }

@@ -27,7 +27,14 @@
 //
 // Programs that use protochain contain a backward jump, as libpcap's do;
 // the Linux kernel does not accept them, so such filters must run in
-// userland.
+// userland. No forward-only program can be exact: each round of the loop
+// steps over one IPv6 extension header (8 bytes or more, about 25
+// instructions), and the kernel filters whole packets (up to 64 KiB,
+// whatever the snap length), so an unrolled loop would need thousands of
+// rounds, far past the kernel's 4096 instructions. An exact split is
+// possible: a kernel prefilter unrolled a few rounds that accepts the
+// packets whose chain is longer, with this program run in userland on
+// what it passes; it needs the capture side to run two programs.
 //
 // The package knows nothing of sockets or files: callers attach or run
 // the resulting program with package bpf.

@@ -304,6 +304,10 @@ func captures() map[string]struct {
 		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{proto: 17, ttl: 64}, ip4A, ip4B, cat(u16(1), u16(2), u16(4), u16(0))))},
 		c{data: eth(macB, macA, 0x0800, udp4(ip4A, ip4B, 40000, 514, []byte("<13>Nov 22 hello")))},
 		c{data: eth(macB, macA, 0x0800, udp4(ip4A, ip4B, 40000, 514, []byte("junk")))},
+		// SNMP that is not a message: an OID alone, and a sequence whose
+		// version is not an integer (seen in the bench corpus).
+		c{data: eth(macB, macA, 0x0800, udp4(ip4A, ip4B, 40000, 161, []byte{0x06, 0x05, 0x2b, 0x06, 0x01, 0x82, 0x03}))},
+		c{data: eth(macB, macA, 0x0800, udp4(ip4A, ip4B, 40000, 161, []byte{0x30, 0x05, 0x04, 0x03, 0xaa, 0xbb, 0xcc, 0x00}))},
 	)
 	add("icmp", 1,
 		c{data: eth(macB, macA, 0x0800, ipv4(ip4opt{id: 1, ttl: 64, proto: 1}, ip4A, ip4B, icmpMsg(8, 0, cat(u16(4242), u16(1)), make([]byte, 56))))},

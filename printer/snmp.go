@@ -234,6 +234,7 @@ func appendASN1(b []byte, e *asnElem) []byte {
 				if s > 2 {
 					s = 2
 				}
+				b = append(b, '.') // numeric OIDs start with a dot, as in tcpdump
 				b = appendUint(b, uint64(s))
 				o -= s * 40
 			}
@@ -322,7 +323,7 @@ func (p *Printer) snmp(b, d []byte, length int) []byte {
 		return b
 	}
 	if e.typ != beInt {
-		b = append(b, "[version?]"...)
+		b = append(b, "[version!=INT]"...)
 		return appendASN1(b, &e)
 	}
 	switch e.ival {

@@ -341,12 +341,22 @@ func removeRedundantLoads(root *block) {
 			exit[b] = entry[b]
 			continue
 		}
-		key, pure := stmtsKey(b.stmts)
-		if !pure || hasJumps(b) {
+		if hasJumps(b) {
 			continue
 		}
-		if key == entry[b] {
-			b.stmts = nil
+		key, pure := stmtsKey(b.stmts)
+		if entry[b] != "" {
+			// The longest prefix that recomputes what A (and X)
+			// already hold goes.
+			for k := len(b.stmts); k > 0; k-- {
+				if pk, ok := stmtsKey(b.stmts[:k]); ok && pk == entry[b] {
+					b.stmts = b.stmts[k:]
+					break
+				}
+			}
+		}
+		if !pure {
+			continue
 		}
 		exit[b] = key
 	}

@@ -321,34 +321,53 @@ func removeRedundantLoads(root *block) {
 	}
 	// exit[b] names the pure statement sequence whose results A and X
 	// hold when b branches ("" when unknown).
+	// xexit[b] names the value X holds then (see xLoadKey).
 	entry := map[*block]string{}
 	exit := map[*block]string{}
+	xentry := map[*block]string{}
+	xexit := map[*block]string{}
 	for _, b := range order {
 		if b != root && len(preds[b]) > 0 {
-			v := exit[preds[b][0]]
+			v, x := exit[preds[b][0]], xexit[preds[b][0]]
 			for _, p := range preds[b][1:] {
 				if exit[p] != v {
 					v = ""
-					break
+				}
+				if xexit[p] != x {
+					x = ""
 				}
 			}
-			entry[b] = v
+			entry[b], xentry[b] = v, x
 		}
 		if b.isRet() {
 			continue
 		}
+		x := xentry[b]
+		for _, s := range b.stmts {
+			if k, ok := xLoadKey(s); ok {
+				x = k
+			} else if setsX(s) {
+				x = ""
+			}
+		}
 		if len(b.stmts) == 0 {
-			exit[b] = entry[b]
+			exit[b], xexit[b] = entry[b], x
 			continue
 		}
 		if hasJumps(b) {
 			continue
 		}
+		xexit[b] = x
 		key, pure := stmtsKey(b.stmts)
 		if entry[b] != "" {
-			// The longest prefix that recomputes what A (and X)
-			// already hold goes.
+			// What recomputes the values A (and X) already hold
+			// goes, as libpcap's optimizer decides: one statement
+			// that gives A the value it has, or the whole block
+			// when X's value is known too.
 			for k := len(b.stmts); k > 0; k-- {
+				if k > 1 && (k < len(b.stmts) || xentry[b] == "") {
+					continue
+				}
 				if pk, ok := stmtsKey(b.stmts[:k]); ok && pk == entry[b] {
 					b.stmts = b.stmts[k:]
 					break

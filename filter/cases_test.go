@@ -422,7 +422,9 @@ func runAccept(t *testing.T, cases *filtertest.Cases, r *report) {
 					}
 					if ours[0] != nil && ours[1] != nil {
 						i, _ := diffOn(ours[0], ours[1], corpus)
-						if i < 0 {
+						if ours[0].Validate() == nil && ours[1].Validate() != nil {
+							eqOurs.add(false, "%s: the kernel would take the unoptimized program, not the optimized one: %v", name, ours[1].Validate())
+						} else if i < 0 {
 							eqOurs.add(true, "")
 						} else {
 							in := corpus[i]

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -61,15 +62,18 @@ type pipeline struct {
 	linkType link.Type
 	pcapOut  bool
 
-	// events are signals for the read loop (eventStop, eventFlush), set
-	// by the signal goroutine and checked before each packet.
+	// events are signals for the read loop (eventStop), set by the
+	// signal goroutine and checked before each packet.
 	events atomic.Uint32
+	// sinkMu guards sink: SIGUSR2 flushes it from the signal goroutine
+	// at once, even while the read loop waits for input, as tcpdump's
+	// handler does.
+	sinkMu sync.Mutex
 }
 
 // Read loop events.
 const (
-	eventStop  = 1 << iota // SIGINT, SIGTERM, SIGHUP: stop reading, finish cleanly
-	eventFlush             // SIGUSR2: flush the -w file
+	eventStop = 1 << iota // SIGINT, SIGTERM, SIGHUP: stop reading, finish cleanly
 )
 
 // errInterrupted ends a read loop stopped by a signal.
@@ -78,19 +82,15 @@ var errInterrupted = errors.New("interrupted")
 // onEvents acts on the events in ev.
 func (p *pipeline) onEvents(ev uint32) error {
 	p.events.And(^ev)
-	if ev&eventFlush != 0 && p.sink != nil {
-		if err := p.sink.Flush(); err != nil {
-			return err
-		}
-	}
 	if ev&eventStop != 0 {
 		return errInterrupted
 	}
 	return nil
 }
 
-// watchSignals turns SIGINT, SIGTERM and SIGHUP into eventStop and
-// SIGUSR2 into eventFlush for p, until the returned function is called.
+// watchSignals turns SIGINT, SIGTERM and SIGHUP into eventStop for p
+// and flushes p's -w file on SIGUSR2, until the returned function is
+// called.
 func watchSignals(p *pipeline) (stop func()) {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR2)
@@ -102,7 +102,13 @@ func watchSignals(p *pipeline) (stop func()) {
 				return
 			case s := <-sigs:
 				if s == syscall.SIGUSR2 {
-					p.events.Or(eventFlush)
+					// A write error stays in the writer and is
+					// reported by the next write or the close.
+					p.sinkMu.Lock()
+					if p.sink != nil {
+						p.sink.Flush()
+					}
+					p.sinkMu.Unlock()
 				} else {
 					p.events.Or(eventStop)
 				}
@@ -129,21 +135,9 @@ func (p *pipeline) handle(data []byte, ci snare.CaptureInfo) error {
 	}
 	p.passed++
 	if p.sink != nil {
-		if p.pcapOut && ci.LinkType != p.linkType {
-			return errorf("%s: a packet has link type %s, the output file %s: write pcapng (--pcapng) to keep both",
-				p.cfg.writeFile, ci.LinkType.Name(), p.linkType.Name())
-		}
-		var err error
-		if p.ng != nil {
-			if ci.InterfaceIndex >= p.sinkIfaces {
-				if err := p.addInterfaces(); err != nil {
-					return err
-				}
-			}
-			err = p.sink.WritePacketWithOptions(ci, data, p.ng.PacketOptions())
-		} else {
-			err = p.sink.WritePacket(ci, data)
-		}
+		p.sinkMu.Lock()
+		err := p.write(data, ci)
+		p.sinkMu.Unlock()
 		if err != nil {
 			return err
 		}
@@ -174,6 +168,26 @@ func (p *pipeline) flushOutput() error {
 	return p.out.Flush()
 }
 
+// write writes one packet to the -w file; p.sinkMu is held.
+func (p *pipeline) write(data []byte, ci snare.CaptureInfo) error {
+	if p.pcapOut && ci.LinkType != p.linkType {
+		return errorf("%s: a packet has link type %s, the output file %s: write pcapng (--pcapng) to keep both",
+			p.cfg.writeFile, ci.LinkType.Name(), p.linkType.Name())
+	}
+	var err error
+	if p.ng != nil {
+		if ci.InterfaceIndex >= p.sinkIfaces {
+			if err := p.addInterfaces(); err != nil {
+				return err
+			}
+		}
+		err = p.sink.WritePacketWithOptions(ci, data, p.ng.PacketOptions())
+	} else {
+		err = p.sink.WritePacket(ci, data)
+	}
+	return err
+}
+
 // finish flushes and closes the outputs, and prints --count's line.
 func (p *pipeline) finish() error {
 	var errs []error
@@ -184,9 +198,11 @@ func (p *pipeline) finish() error {
 		fmt.Fprintf(p.out, "%d packet%s\n", p.passed, plural(p.passed))
 	}
 	if p.sink != nil {
+		p.sinkMu.Lock()
 		if err := p.sink.Close(); err != nil {
 			errs = append(errs, err)
 		}
+		p.sinkMu.Unlock()
 	}
 	errs = append(errs, p.out.Flush())
 	return errors.Join(errs...)

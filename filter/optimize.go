@@ -39,7 +39,12 @@ type fact struct {
 // before its branch, and whether the block is pure: its value depends
 // only on the packet, it writes no scratch memory, and skipping it
 // changes nothing a later block reads.
-func pureKey(b *block) (string, bool) {
+func pureKey(b *block) (string, bool) { return valueKey(b, false) }
+
+// valueKey is pureKey, also letting the values come from scratch memory
+// when withMem is set (for comparisons across one edge, where memory
+// does not change).
+func valueKey(b *block, withMem bool) (string, bool) {
 	if b.isRet() || b.op&0x07 != bpf.JMP || b.op&0xf0 == bpf.JA || b.op&bpf.X != 0 {
 		return "", false
 	}
@@ -59,6 +64,10 @@ func pureKey(b *block) (string, bool) {
 			}
 			aSet = true
 		case s.op == bpf.LDX|bpf.MSH|bpf.B || s.op == bpf.LDX|bpf.IMM:
+			xSet = true
+		case withMem && s.op == bpf.LD|bpf.MEM:
+			aSet = true
+		case withMem && s.op == bpf.LDX|bpf.MEM:
 			xSet = true
 		case s.op&0x07 == bpf.ALU && s.op&bpf.X == 0 && s.op&0xf0 != bpf.NEG:
 			if !aSet {
@@ -321,7 +330,7 @@ func removeRedundantLoads(root *block) {
 	}
 	// exit[b] names the pure statement sequence whose results A and X
 	// hold when b branches ("" when unknown).
-	// xexit[b] names the value X holds then (see xLoadKey).
+	// xexit[b] says whether X was set on every path to there.
 	entry := map[*block]string{}
 	exit := map[*block]string{}
 	xentry := map[*block]string{}
@@ -342,12 +351,12 @@ func removeRedundantLoads(root *block) {
 		if b.isRet() {
 			continue
 		}
+		// libpcap's test is whether X holds a known value: whether
+		// every path set it.
 		x := xentry[b]
 		for _, s := range b.stmts {
-			if k, ok := xLoadKey(s); ok {
-				x = k
-			} else if setsX(s) {
-				x = ""
+			if setsX(s) {
+				x = "set"
 			}
 		}
 		if len(b.stmts) == 0 {
@@ -358,7 +367,7 @@ func removeRedundantLoads(root *block) {
 			continue
 		}
 		xexit[b] = x
-		key, pure := stmtsKey(b.stmts)
+		key, pure := edgeKey(b.stmts)
 		if entry[b] != "" {
 			// What recomputes the values A (and X) already hold
 			// goes, as libpcap's optimizer decides: one statement
@@ -368,17 +377,29 @@ func removeRedundantLoads(root *block) {
 				if k > 1 && (k < len(b.stmts) || xentry[b] == "") {
 					continue
 				}
-				if pk, ok := stmtsKey(b.stmts[:k]); ok && pk == entry[b] {
+				if pk, ok := edgeKey(b.stmts[:k]); ok && pk == entry[b] {
 					b.stmts = b.stmts[k:]
 					break
 				}
 			}
 		}
 		if !pure {
-			continue
+			// A (and X) may still come from a pure tail.
+			key = ""
+			for j := 1; j < len(b.stmts) && key == ""; j++ {
+				if k, ok := edgeKey(b.stmts[j:]); ok {
+					key = k
+				}
+			}
 		}
 		exit[b] = key
 	}
+}
+
+// edgeKey names a statement sequence by the values it leaves in A (and
+// X), computed from the packet and scratch memory.
+func edgeKey(stmts []stmt) (string, bool) {
+	return valueKey(&block{stmts: stmts, op: bpf.JMP | bpf.JEQ | bpf.K}, true)
 }
 
 // xLoadKey names the value an index-register load gives when it depends
@@ -454,12 +475,6 @@ func removeRedundantXLoads(root *block) {
 	}
 }
 
-// stmtsKey names a statement sequence that depends only on the packet
-// (it loads A, and X if it uses it, itself, and writes no memory).
-func stmtsKey(stmts []stmt) (string, bool) {
-	b := &block{stmts: stmts, op: bpf.JMP | bpf.JEQ | bpf.K}
-	return pureKey(b)
-}
 
 // mergeBlocks makes equal blocks (same statements, branch and
 // successors) one block; a block's effect depends only on its content

@@ -218,6 +218,7 @@ func foldValues(root *block) bool {
 		return l
 	}
 	changed := false
+	consts := entryConsts(root, order)
 	for i := len(order) - 1; i >= 0; i-- {
 		b := order[i]
 		if b.jumps != nil {
@@ -227,7 +228,7 @@ func foldValues(root *block) bool {
 		out := liveOut(b)
 		if !b.isRet() && len(b.stmts) > 0 {
 			for {
-				c1 := numberValues(b)
+				c1 := numberValues(b, consts[b])
 				c2 := peephole(b, out)
 				c3 := dropDead(b, out)
 				if !c1 && !c2 && !c3 {
@@ -251,12 +252,24 @@ func foldValues(root *block) bool {
 
 // numberValues propagates constants and drops statements that give A or
 // X the value they hold; it reports whether it changed the block.
-func numberValues(b *block) bool {
+func numberValues(b *block, in constState) bool {
 	v := newVnum()
 	a, x := v.fresh(), v.fresh()
 	var mem [bpf.MemWords]int
 	for i := range mem {
 		mem[i] = v.fresh()
+	}
+	// Constants every path brings.
+	if in.known&kA != 0 {
+		a = v.konst(in.a)
+	}
+	if in.known&kX != 0 {
+		x = v.konst(in.x)
+	}
+	for i := range mem {
+		if in.known&(kMem<<i) != 0 {
+			mem[i] = v.konst(in.mem[i])
+		}
 	}
 	changed := false
 	out := b.stmts[:0:0]
@@ -594,4 +607,131 @@ func skipConstBlocks(root *block) *block {
 		}
 	}
 	return root
+}
+
+// constState is what is known to be constant at a point: A, X and the
+// scratch memory words whose bit is set in known.
+type constState struct {
+	known uint32
+	a, x  uint32
+	mem   [bpf.MemWords]uint32
+}
+
+const (
+	kA   = 1 << 0
+	kX   = 1 << 1
+	kMem = 1 << 2 // bit kMem<<i: M[i]
+)
+
+// meet keeps what s and t agree on.
+func (s constState) meet(t constState) constState {
+	out := constState{a: s.a, x: s.x, mem: s.mem}
+	k := s.known & t.known
+	if k&kA != 0 && s.a != t.a {
+		k &^= kA
+	}
+	if k&kX != 0 && s.x != t.x {
+		k &^= kX
+	}
+	for i := range s.mem {
+		if k&(kMem<<i) != 0 && s.mem[i] != t.mem[i] {
+			k &^= kMem << i
+		}
+	}
+	out.known = k
+	return out
+}
+
+// through runs b's statements over s.
+func (s constState) through(b *block) constState {
+	if b.jumps != nil {
+		return constState{}
+	}
+	for _, st := range b.stmts {
+		switch {
+		case st.op == bpf.LD|bpf.IMM:
+			s.a, s.known = st.k, s.known|kA
+		case st.op == bpf.LDX|bpf.IMM:
+			s.x, s.known = st.k, s.known|kX
+		case st.op == bpf.LD|bpf.MEM:
+			if s.known&(kMem<<(st.k&15)) != 0 {
+				s.a, s.known = s.mem[st.k&15], s.known|kA
+			} else {
+				s.known &^= kA
+			}
+		case st.op == bpf.LDX|bpf.MEM:
+			if s.known&(kMem<<(st.k&15)) != 0 {
+				s.x, s.known = s.mem[st.k&15], s.known|kX
+			} else {
+				s.known &^= kX
+			}
+		case st.op == bpf.ST:
+			if s.known&kA != 0 {
+				s.mem[st.k&15], s.known = s.a, s.known|kMem<<(st.k&15)
+			} else {
+				s.known &^= kMem << (st.k & 15)
+			}
+		case st.op == bpf.STX:
+			if s.known&kX != 0 {
+				s.mem[st.k&15], s.known = s.x, s.known|kMem<<(st.k&15)
+			} else {
+				s.known &^= kMem << (st.k & 15)
+			}
+		case st.op == bpf.MISC|bpf.TAX:
+			s.x = s.a
+			s.known = s.known&^kX | (s.known&kA)<<1
+		case st.op == bpf.MISC|bpf.TXA:
+			s.a = s.x
+			s.known = s.known&^kA | (s.known&kX)>>1
+		case st.op&0x07 == bpf.ALU:
+			k, kok := st.k, true
+			if st.op&0xf0 != bpf.NEG && st.op&bpf.X != 0 {
+				k, kok = s.x, s.known&kX != 0
+			}
+			if s.known&kA != 0 && kok {
+				if r, ok := aluFold(st.op, s.a, k); ok {
+					s.a = r
+					continue
+				}
+			}
+			s.known &^= kA
+		default:
+			def, _ := stmtEffect(st)
+			if def.a {
+				s.known &^= kA
+			}
+			if def.x {
+				s.known &^= kX
+			}
+			if def.mem != 0 {
+				s.known &^= uint32(def.mem) << 2
+			}
+		}
+	}
+	return s
+}
+
+// entryConsts computes, for every block, the constants all paths into
+// it bring (order is topological).
+func entryConsts(root *block, order []*block) map[*block]constState {
+	in := map[*block]constState{}
+	seen := map[*block]bool{root: true}
+	for _, b := range order {
+		if b.isRet() {
+			continue
+		}
+		out := in[b].through(b)
+		for _, t := range []*block{b.jt, b.jf} {
+			if t == nil {
+				continue
+			}
+			if !seen[t] {
+				seen[t] = true
+				in[t] = out
+			} else {
+				in[t] = in[t].meet(out)
+			}
+		}
+	}
+	return in
 }

@@ -475,7 +475,6 @@ func removeRedundantXLoads(root *block) {
 	}
 }
 
-
 // mergeBlocks makes equal blocks (same statements, branch and
 // successors) one block; a block's effect depends only on its content
 // and the state it is entered with, so this changes nothing.

@@ -14,7 +14,7 @@
 // constant folding through scratch memory, dead statements, libpcap's
 // peepholes, redundant load removal, merging of equal blocks) that keeps
 // every program equivalent to the unoptimized one, including on
-// truncated packets; 97% of libpcap's test-suite programs come out
+// truncated packets; 99% of libpcap's test-suite programs come out
 // instruction for instruction as libpcap's. Names (hosts, networks, services, protocols,
 // Ethernet addresses) are resolved through a Resolver.
 //

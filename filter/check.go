@@ -1,6 +1,9 @@
 package filter
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // wlanDirs are the direction qualifiers that exist only for 802.11.
 var wlanDirs = map[string]bool{"addr1": true, "addr2": true, "addr3": true, "addr4": true, "ra": true, "ta": true}
@@ -84,6 +87,24 @@ func oldProtoAddr(proto, addr, kind string) string {
 	return ""
 }
 
+// oldProtoQual is libpcap 1.10's wording for "<proto> proto N" with a
+// protocol that has no protocol field.
+func oldProtoQual(proto string) string {
+	switch proto {
+	case "arp", "rarp":
+		return proto + " does not encapsulate another protocol"
+	case "lat", "sca", "mopdl", "moprc":
+		return strings.ToUpper(proto) + " does not encapsulate another protocol"
+	case "atalk":
+		return "AppleTalk encapsulation is not specifiable"
+	case "decnet":
+		return "DECNET encapsulation is not specifiable"
+	case "clnp":
+		return "'clnp proto' is not supported"
+	}
+	return fmt.Sprintf("'%s proto' is bogus", proto)
+}
+
 // checkQualifiers rejects qualifier combinations libpcap rejects, with
 // its wording, before any code is generated for the operand.
 func (g *gen) checkQualifiers(n *idNode) {
@@ -152,6 +173,12 @@ func (g *gen) checkQualifiers(n *idNode) {
 				old = "; illegal qualifier of '" + addr + "'"
 			case n.mask != "" || n.masklen >= 0:
 				old = "; " + maskNetsOnly
+			case addr == "proto":
+				old = "; " + oldProtoQual("decnet")
+			case addr == "protochain" && n.kind == tNUM:
+				old = "; bad protocol applied for 'protochain'"
+			case addr == "gateway" && n.kind == tHID:
+				old = "; 'gateway' requires a name"
 			}
 			fail(n.pos, "'decnet' is not a valid qualifier for '%s'%s", addr, old)
 		case "host":
@@ -218,7 +245,7 @@ func (g *gen) checkQualifiers(n *idNode) {
 			if n.kind == tID {
 				fail(n.pos, "unknown '%s proto' value '%s'; unknown protocol: %s", q.proto, n.text, n.text)
 			}
-			fail(n.pos, "'%s' is not a valid qualifier for 'proto'; '%s proto' is bogus", q.proto, q.proto)
+			fail(n.pos, "'%s' is not a valid qualifier for 'proto'; %s", q.proto, oldProtoQual(q.proto))
 		}
 	case "protochain":
 		switch q.proto {

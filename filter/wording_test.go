@@ -105,6 +105,10 @@ var badExprs = []string{
 	"pppoes and ether broadcast",
 	"pppoes and ether multicast",
 	"pppoes and vlan",
+	"lat proto 17",
+	"arp proto 6",
+	"decnet proto 17",
+	"atalk proto 1",
 }
 
 // wordsCarried reports whether every word of want appears in got, in

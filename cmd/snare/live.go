@@ -261,7 +261,7 @@ func capture(cfg *config, e *env) error {
 		p, err = newPipeline(cfg, e, spec)
 		if p != nil {
 			p.pcapOut = false // one link type for the whole capture
-			out = recordWriter{p}
+			out = &recordWriter{p: p}
 		}
 	}
 	if err != nil {
@@ -440,9 +440,20 @@ type consumer interface {
 
 // recordWriter prints or writes records (packetQueue.add) through the
 // pipeline, as an offline capture does.
-type recordWriter struct{ p *pipeline }
+type recordWriter struct {
+	p         *pipeline
+	lastFlush time.Time
+	timer     *time.Timer // wakes the queue for a deferred flush
+	armed     bool
+}
 
-func (w recordWriter) write(q *packetQueue, spans []span, _ int64, _ uint64) (uint64, error) {
+// printFlushGap is the least time between two flushes of printed lines
+// when the queue drains: lines come out at once when traffic is light,
+// and at most this late when it is heavy, without a write (and a wake-up
+// of the Go runtime's monitor thread) for every run of packets.
+const printFlushGap = 20 * time.Millisecond
+
+func (w *recordWriter) write(q *packetQueue, spans []span, _ int64, _ uint64) (uint64, error) {
 	defer q.release(spans)
 	var n uint64
 	for _, sp := range spans {
@@ -459,12 +470,24 @@ func (w recordWriter) write(q *packetQueue, spans []span, _ int64, _ uint64) (ui
 	return n, nil
 }
 
-func (w recordWriter) drained(_ *packetQueue, flush bool) error {
-	// Printed lines go out once the queue is drained: at once when
-	// traffic is light, in large writes when it is heavy.
+func (w *recordWriter) drained(q *packetQueue, flush bool) error {
 	if w.p.pr != nil {
-		if err := w.p.pr.Flush(); err != nil {
-			return err
+		now := time.Now()
+		if wait := printFlushGap - now.Sub(w.lastFlush); wait > 0 {
+			if !w.armed {
+				w.armed = true
+				if w.timer == nil {
+					w.timer = time.AfterFunc(wait, q.wake)
+				} else {
+					w.timer.Reset(wait)
+				}
+			}
+		} else {
+			w.armed = false
+			w.lastFlush = now
+			if err := w.p.pr.Flush(); err != nil {
+				return err
+			}
 		}
 	}
 	if flush && w.p.sink != nil {
@@ -473,7 +496,12 @@ func (w recordWriter) drained(_ *packetQueue, flush bool) error {
 	return nil
 }
 
-func (w recordWriter) finish(*packetQueue) error { return w.p.finish() }
+func (w *recordWriter) finish(*packetQueue) error {
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	return w.p.finish()
+}
 
 // directPcap reports whether a live capture's -w file can be written
 // from pcap records the reader lays out (packetQueue.addPcap): a pcap

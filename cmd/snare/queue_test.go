@@ -168,3 +168,51 @@ func TestPacketQueueCloseUnblocks(t *testing.T) {
 		t.Fatalf("take after wake: %d spans, ok %v", len(b), ok)
 	}
 }
+
+// TestPacketQueueLazy checks that a lazy queue wakes its waiting
+// consumer only once lazyBatches batches are finished, and that what
+// it takes then is at least those batches' packets.
+func TestPacketQueueLazy(t *testing.T) {
+	q := newPacketQueue(16 * batchBytes)
+	q.lazy = true
+	got := make(chan int, 1)
+	go func() {
+		spans, _ := q.take()
+		n := 0
+		for _, s := range spans {
+			for recs := s.recs; len(recs) > 0; n++ {
+				_, _, recs = nextRecord(recs)
+			}
+		}
+		q.release(spans)
+		got <- n
+	}()
+	pkt := make([]byte, 1000)
+	per := batchBytes / (recHdr + len(pkt)) // packets per batch
+	n := 0
+	for b := 0; b < lazyBatches-1; b++ {
+		for range per {
+			q.add(pkt, &snare.CaptureInfo{})
+			n++
+		}
+		q.publish()
+	}
+	select {
+	case k := <-got:
+		t.Fatalf("the consumer woke with %d packets before %d batches were finished", k, lazyBatches)
+	case <-time.After(50 * time.Millisecond):
+	}
+	for range 2 * per {
+		q.add(pkt, &snare.CaptureInfo{})
+		n++
+	}
+	q.publish()
+	select {
+	case k := <-got:
+		if k < lazyBatches*per || k > n {
+			t.Fatalf("took %d packets, want the %d of the finished batches or more, at most %d", k, lazyBatches*per, n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("finished batches did not wake the consumer")
+	}
+}

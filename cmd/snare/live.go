@@ -332,10 +332,9 @@ func capture(cfg *config, e *env) error {
 	}
 
 	// The reader: from the handle into the queue, in batches (no call
-	// per packet), published whenever the ring has nothing more ready.
+	// per packet).
 	readErr := make(chan error, 1)
 	go func() {
-		pender, _ := h.Source().(snare.Pender)
 		var total uint64 // packets queued
 		nano, snap := false, 0
 		if pw != nil {
@@ -369,9 +368,12 @@ func capture(cfg *config, e *env) error {
 				continue
 			}
 			total += uint64(len(pkts))
-			if pender == nil || !pender.Pending() {
-				q.publish()
-			}
+			// Publish every batch: even with another block ready the
+			// next NextBatch may wait, if the block's packets are all
+			// filtered out in user space. A lazy queue takes only the
+			// lock; a waiting consumer is woken, but one that keeps up
+			// with the reader waits only between blocks.
+			q.publish()
 			if q.lazy {
 				captured.Store(total)
 			}

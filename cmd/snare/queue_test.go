@@ -187,6 +187,15 @@ func TestPacketQueueLazy(t *testing.T) {
 		q.release(spans)
 		got <- n
 	}()
+	for { // the consumer must be waiting before anything is published
+		q.mu.Lock()
+		w := q.waiting
+		q.mu.Unlock()
+		if w {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
 	pkt := make([]byte, 1000)
 	per := batchBytes / (recHdr + len(pkt)) // packets per batch
 	n := 0

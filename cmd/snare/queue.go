@@ -26,8 +26,8 @@ const publishBytes = 256 << 10
 // writes them (the consumer), so that slow output stalls neither the
 // socket nor the kernel's ring.
 //
-// Each packet is copied once, as a record (a fixed header, then the
-// bytes), into large batch buffers; nothing is allocated once the
+// Each packet is copied once, as a record (a header, then the bytes),
+// into large batch buffers; nothing is allocated once the
 // batches exist. The producer appends records without locking and
 // publishes them in bulk (publish, at the end of each Dispatch), so the
 // lock is taken and the consumer woken once per run of packets, not per
@@ -81,10 +81,11 @@ type span struct {
 	last bool
 }
 
-// A record is a 32-byte header, then the packet's bytes padded to a
-// multiple of 8: seconds (8), nanoseconds (4), captured length (4), wire
-// length (4), interface index (4), link type (4), direction (1), 3
-// unused.
+// A record, as add writes it, is a 32-byte header, then the packet's
+// bytes padded to a multiple of 8: seconds (8), nanoseconds (4),
+// captured length (4), wire length (4), interface index (4), link type
+// (4), direction (1), 3 unused. addPcap writes pcap file records
+// instead; a queue holds one kind or the other.
 const recHdr = 32
 
 func newPacketQueue(limit int) *packetQueue {

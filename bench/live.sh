@@ -22,6 +22,8 @@
 #   ./bench/live.sh                        # t60 and t1514, all capturers
 #   SCENARIOS="t60" CAPTURERS="tcpdump livecap" REPEAT=3 ./bench/live.sh
 #   N60=2000000 N1514=1000000 ./bench/live.sh
+#   OLD_SNARE=/tmp/old/snare CAPTURERS="tcpdump snare snareOld snareP snareOldP" ./bench/live.sh
+#                                          # another build of the CLI alongside, for before/after
 #   PERF=1 CAPTURERS=snare ./bench/live.sh  # profile: perf record -g into $W/snlive_*.perf
 #                                          # (CPU columns then include perf itself)
 # Namespaces are deleted on exit, always.
@@ -87,6 +89,8 @@ cmdline() { # capturer name -> command line
     livecap)  echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null ${LIVECAP_ARGS:-}" ;;
     livecapL) echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null -loop" ;;
     fanout2)  echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null -fanout 2" ;;
+    snareOld) echo "$OLD_SNARE -i vethB -Q in -n -B $BUF -w /dev/null" ;;
+    snareOldP) echo "$OLD_SNARE -i vethB -Q in -nn -B $BUF" ;;
     tcpdumpP) echo "tcpdump -i vethB -Q in -nn -B $BUF" ;;
     snareP)   echo "$W/snare -i vethB -Q in -nn -B $BUF" ;;
   esac

@@ -361,3 +361,40 @@ func packetCount(t *testing.T, file string) string {
 	r := runSnare(t, "--count", "-r", file)
 	return strings.TrimSpace(r.stdout)
 }
+
+// TestLivePacketBuffered checks -U on a live -w file (written from
+// pcap records the reader lays out): every packet is in the file while
+// the capture still runs, and the file reads back with tcpdump.
+func TestLivePacketBuffered(t *testing.T) {
+	p := testnet.New(t)
+	out := filepath.Join(t.TempDir(), "u.pcap")
+	cmd := p.Command(testnet.B, snareBin, "-i", p.IfB, "-U", "-w", out, "--immediate-mode", "udp port 7003")
+	stderr := started(t, cmd)
+	sendUDP(t, p, 7003, 3)
+	// 24-byte file header, then per datagram a 16-byte record header and
+	// a 14+20+8+8-byte frame ("packet i").
+	want := int64(24 + 3*(16+14+20+8+8))
+	deadline := time.Now().Add(5 * time.Second)
+	var size int64
+	for time.Now().Before(deadline) {
+		if fi, err := os.Stat(out); err == nil {
+			if size = fi.Size(); size == want {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if size != want {
+		t.Errorf("with -U the file holds %d bytes while capturing, want %d", size, want)
+	}
+	signalSnare(t, cmd, syscall.SIGINT)
+	if code := waitExit(t, cmd); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.wait(t))
+	}
+	if e := stderr.wait(t); !strings.Contains(e, "3 packets captured\n") {
+		t.Errorf("stderr: %s", e)
+	}
+	if r := tcpdump(t, "-nn", "-r", out); r.code != 0 || strings.Count(r.stdout, ".7003: ") != 3 {
+		t.Errorf("tcpdump -r: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -19,7 +19,7 @@ var stress = flag.Bool("snare.stress", false, "run the BreakLoop/Close test 1000
 const hang = 10 * time.Second
 
 // TestBreakLoopAndCloseWakeReader blocks readers (ReadPacketData, Loop,
-// Dispatch, the iterator; timeout 0 = wait forever) and then breaks or
+// Dispatch, the iterator, NextBatch; timeout 0 = wait forever) and then breaks or
 // closes the handle from another goroutine, with and without traffic
 // flowing. Every reader must return ErrBreak or ErrClosed, and nothing may
 // crash (Close while a Loop callback is reading zero-copy data included).
@@ -47,7 +47,7 @@ func TestBreakLoopAndCloseWakeReader(t *testing.T) {
 		}
 		traffic := i%2 == 1
 		closeIt := i%4 >= 2
-		mode := i / 4 % 4
+		mode := i / 4 % 5
 		done := make(chan error, 1)
 		started := make(chan struct{})
 		go func() {
@@ -84,6 +84,21 @@ func TestBreakLoopAndCloseWakeReader(t *testing.T) {
 					}
 				}
 				done <- errors.New("iterator ended without an error")
+			case 4:
+				for {
+					pkts, err := h.NextBatch()
+					if err != nil {
+						done <- err
+						return
+					}
+					var sum byte
+					for _, p := range pkts { // touch the zero-copy data
+						for _, b := range p.Data {
+							sum += b
+						}
+					}
+					_ = sum
+				}
 			}
 		}()
 		<-started

@@ -292,7 +292,8 @@ func capture(cfg *config, e *env) error {
 
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2)
-	defer signal.Stop(sigs)
+	// No signal.Stop: a signal that races with the end of the capture
+	// is ignored rather than killing the process (see watchSignals).
 	done := make(chan struct{})
 	defer close(done)
 	var flushReq atomic.Bool

@@ -90,7 +90,10 @@ func (p *pipeline) onEvents(ev uint32) error {
 
 // watchSignals turns SIGINT, SIGTERM and SIGHUP into eventStop for p
 // and flushes p's -w file on SIGUSR2, until the returned function is
-// called.
+// called. The signals stay caught after that, as tcpdump's handlers stay
+// until it exits: a SIGINT that races with the end of the input must
+// not kill the process after its output is complete (exit 0, not death
+// by signal).
 func watchSignals(p *pipeline) (stop func()) {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR2)
@@ -115,7 +118,7 @@ func watchSignals(p *pipeline) (stop func()) {
 			}
 		}
 	}()
-	return func() { signal.Stop(sigs); close(done) }
+	return func() { close(done) }
 }
 
 // packetPrinter prints one packet.

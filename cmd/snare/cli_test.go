@@ -355,8 +355,28 @@ func TestTruncatedFile(t *testing.T) {
 	if n := strings.Count(r.stdout, "\n"); n != 2 {
 		t.Errorf("printed %d packets, want 2", n)
 	}
-	if !strings.Contains(r.stderr, "record 3") || !strings.Contains(r.stderr, "cut.pcap") {
-		t.Errorf("stderr %q does not name the file and record 3", r.stderr)
+	if !strings.Contains(r.stderr, "record 3 at byte offset 176") || !strings.Contains(r.stderr, "cut.pcap") {
+		t.Errorf("stderr %q does not name the file, record 3 and its offset", r.stderr)
+	}
+	// --count counts what was read before the cut, as tcpdump does,
+	// and still fails.
+	r = runSnare(t, "-r", cut, "--count")
+	if r.code != 1 || r.stdout != "2 packets\n" {
+		t.Errorf("--count: status %d, stdout %q; want 1 and \"2 packets\"", r.code, r.stdout)
+	}
+	// -w keeps every packet before the cut: the copy is the input up
+	// to record 3.
+	out := filepath.Join(t.TempDir(), "out.pcap")
+	r = runSnare(t, "-r", cut, "-w", out)
+	if r.code != 1 {
+		t.Errorf("-w: status %d, want 1", r.code)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := data[:24+76+76]; !bytes.Equal(got, want) {
+		t.Errorf("-w wrote %d bytes, want the %d bytes of the header and the two whole packets", len(got), len(want))
 	}
 }
 

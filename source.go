@@ -11,7 +11,10 @@ import (
 // their metadata. In zero-copy reads Data points into the source's buffer
 // and is valid only until the next read on the same handle (or Close).
 type Packet struct {
+	// Data is the captured bytes; a zero-copy batch's slices stay valid
+	// only until the next read.
 	Data []byte
+	// Info is the packet's time stamp, lengths and interface.
 	Info CaptureInfo
 }
 
@@ -213,7 +216,10 @@ func FanoutModeByName(name string) (FanoutMode, bool) {
 // opened with the same Group (in the same network namespace) shares the
 // device's packets by Mode.
 type Fanout struct {
-	Mode  FanoutMode
+	// Mode is how the kernel picks a socket of the group for a packet.
+	Mode FanoutMode
+	// Group is the group's id: sockets that join the same id (on the
+	// same device and protocol) share its traffic.
 	Group uint16
 	// Rollover moves packets to another socket when the chosen one is
 	// full (PACKET_FANOUT_FLAG_ROLLOVER).

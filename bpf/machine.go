@@ -15,17 +15,17 @@ import (
 // information of a VLAN tag the driver removed, VLANPresent whether there
 // was one, VLANTPID its host-order TPID.
 type Aux struct {
-	Protocol    uint16
-	PktType     uint8
-	IfIndex     uint32
-	VLANTCI     uint16
-	VLANPresent bool
-	VLANTPID    uint16
-	Mark        uint32
+	Protocol    uint16 // SKF_AD_PROTOCOL: the EtherType (host order)
+	PktType     uint8  // SKF_AD_PKTTYPE: PACKET_HOST, PACKET_OUTGOING, ...
+	IfIndex     uint32 // SKF_AD_IFINDEX: the receiving interface
+	VLANTCI     uint16 // SKF_AD_VLAN_TAG: the stripped tag's TCI
+	VLANPresent bool   // SKF_AD_VLAN_TAG_PRESENT: a tag was stripped
+	VLANTPID    uint16 // SKF_AD_VLAN_TPID: the stripped tag's TPID
+	Mark        uint32 // SKF_AD_MARK: the socket buffer's mark
 	Hash        uint32 // SKF_AD_RXHASH
 	Queue       uint32 // SKF_AD_QUEUE: the receive queue
 	HaType      uint32 // SKF_AD_HATYPE: the ARPHRD_ type of the device
-	CPU         uint32
+	CPU         uint32 // SKF_AD_CPU: the processor that runs the filter
 	PayOffset   uint32 // SKF_AD_PAY_OFFSET: the kernel's flow-dissector payload offset; the caller supplies it
 	// Random supplies SKF_AD_RANDOM values; when nil, math/rand/v2's
 	// global generator is used (safe for concurrent use, no allocation).

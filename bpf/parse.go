@@ -13,8 +13,8 @@ var ErrSyntax = errors.New("bpf: syntax error")
 // SyntaxError reports where a program text is malformed. Line and Column
 // count from 1; Column is a byte offset in the line.
 type SyntaxError struct {
-	Line, Column int
-	Msg          string
+	Line, Column int    // where, counted from 1
+	Msg          string // what is wrong
 }
 
 // Error implements error: "bpf: line 3, column 10: unknown mnemonic "ldq"".

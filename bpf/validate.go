@@ -29,7 +29,7 @@ const maxBackwardJumps = 64
 type ValidationError struct {
 	Index  int         // instruction index, or -1
 	Insn   Instruction // the offending instruction (zero when Index is -1)
-	Reason string
+	Reason string      // what the kernel would refuse, in words
 }
 
 // Error implements error: "bpf: instruction 3 (0x15 0 1 0x800): jump ...".

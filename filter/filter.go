@@ -84,9 +84,9 @@ type Options struct {
 // so that a search for either finds it: "port number 99999 greater than
 // maximum 65535; illegal port number 99999 > 65535".
 type Error struct {
-	Expr   string
-	Column int
-	Msg    string
+	Expr   string // the expression as given
+	Column int    // where the problem starts, counted from 1 (0: not known)
+	Msg    string // what is wrong, in libpcap's words where it has some
 }
 
 // Error formats the error with its column, for example

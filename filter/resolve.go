@@ -15,8 +15,8 @@ import (
 // Service is a port number and the IP protocol ("tcp", "udp", "sctp")
 // a service name was found for.
 type Service struct {
-	Port  uint16
-	Proto string
+	Port  uint16 // the port number
+	Proto string // "tcp", "udp" or "sctp"
 }
 
 // Tables are the name tables a Resolver consults. Keys are matched

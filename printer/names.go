@@ -34,7 +34,7 @@ func (p *Printer) resolve(a []byte) string {
 // per address and caching every answer, including failures. It is safe
 // for concurrent use.
 type DNSResolver struct {
-	Timeout time.Duration
+	Timeout time.Duration // how long one reverse lookup may take
 	mu      sync.Mutex
 	cache   map[netip.Addr]string
 	r       net.Resolver

@@ -28,11 +28,11 @@ import (
 // Pair is two namespaces, A and B, joined by a veth pair: interface
 // IfA (address AddrA) in A, IfB (AddrB) in B.
 type Pair struct {
-	NS         [2]string // namespace names: NS[A], NS[B]
-	IfA, IfB   string
-	AddrA      netip.Addr
-	AddrB      netip.Addr
-	MACA, MACB string
+	NS         [2]string  // namespace names: NS[A], NS[B]
+	IfA, IfB   string     // the veth ends: IfA in NS[A], IfB in NS[B]
+	AddrA      netip.Addr // IfA's address
+	AddrB      netip.Addr // IfB's address
+	MACA, MACB string     // the ends' Ethernet addresses
 }
 
 // Namespace indexes for Pair.NS, Do and Exec.

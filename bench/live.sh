@@ -22,6 +22,7 @@
 #   ./bench/live.sh                        # t60 and t1514, all capturers
 #   SCENARIOS="t60" CAPTURERS="tcpdump livecap" REPEAT=3 ./bench/live.sh
 #   N60=2000000 N1514=1000000 ./bench/live.sh
+#   SCENARIOS="r1m r1mK" ./bench/live.sh   # tcpreplay --topspeed of the 1M-packet corpus (-K: preloaded)
 #   OLD_SNARE=/tmp/old/snare CAPTURERS="tcpdump snare snareOld snareP snareOldP" ./bench/live.sh
 #                                          # another build of the CLI alongside, for before/after
 #   PERF=1 CAPTURERS=snare ./bench/live.sh  # profile: perf record -g into $W/snlive_*.perf
@@ -53,6 +54,10 @@ trap cleanup EXIT
 
 # ---- build -------------------------------------------------------------------
 (cd "$ROOT" && go build -o "$W/livecap" ./bench/livecap)
+case " $SCENARIOS " in *" r1m"*)
+  # tcpreplay scenarios replay the 1M-packet corpus.
+  [ -f "$W/c1m.pcap" ] || (cd "$ROOT/../shared/bench" && go run gen_corpus.go -n 1000000 -o "$W/c1m.pcap") ;;
+esac
 HAVE_CLI=0
 if (cd "$ROOT" && go build -o "$W/snare" ./cmd/snare) 2>/dev/null; then HAVE_CLI=1; fi
 
@@ -121,6 +126,7 @@ run_one() { # scenario capturer
     t60)   n=$N60;   gen=(trafgen --dev vethA --conf "$W/sn_udp60.trafgen" -n "$N60" --cpus 1 --no-sock-mem) ;;
     t1514) n=$N1514; gen=(trafgen --dev vethA --conf "$W/sn_udp1514.trafgen" -n "$N1514" --cpus 1 --no-sock-mem) ;;
     r1m)   n=1000000; gen=(tcpreplay --topspeed -i vethA "$W/c1m.pcap") ;;
+    r1mK)  n=1000000; gen=(tcpreplay --topspeed -K -i vethA "$W/c1m.pcap") ;;
   esac
   log=$W/snlive_${sc}_$capn
   # shellcheck disable=SC2086

@@ -26,5 +26,6 @@
 //     refilters the ring so that no packet the new filter rejects leaks;
 //   - PACKET_FANOUT groups; injection with sendto, optionally bypassing
 //     the qdisc;
-//   - a blocked read is woken through an eventfd polled with the socket.
+//   - a blocked read waits in Go's network poller (no thread blocked in
+//     poll(2)) and is woken by BreakLoop or Close through a read deadline.
 package afpacket

@@ -276,8 +276,11 @@ func (s *src) setupRing(o snare.Options, reserve int) error {
 	}
 	// Larger blocks mean fewer wake-ups (each costs context switches, and
 	// Go's scheduler adds some): aim at eight blocks per ring, at most
-	// 1 MiB each, never smaller than one maximum-size frame.
-	for blk < 1<<20 && blk*2*8 <= bufSize {
+	// 1 MiB each, never smaller than one maximum-size frame. Not in
+	// immediate mode: there each block is handed over after 1 ms however
+	// little it holds, so the ring holds as many milliseconds of traffic
+	// as it has blocks, and the smallest blocks give it the most.
+	for !o.Immediate && blk < 1<<20 && blk*2*8 <= bufSize {
 		blk <<= 1
 	}
 	n := bufSize / blk

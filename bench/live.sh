@@ -22,7 +22,9 @@
 #   ./bench/live.sh                        # t60 and t1514, all capturers
 #   SCENARIOS="t60" CAPTURERS="tcpdump livecap" REPEAT=3 ./bench/live.sh
 #   N60=2000000 N1514=1000000 ./bench/live.sh
-#   SCENARIOS="r1m r1mK" ./bench/live.sh   # tcpreplay --topspeed of the 1M-packet corpus (-K: preloaded)
+#   SCENARIOS="r1m r1mK" ./bench/live.sh
+#   SCENARIOS=t60r GAP=25us CAPTURERS="tcpdumpI snareI" ./bench/live.sh
+#                                          # immediate mode at a fixed rate (one frame per GAP)   # tcpreplay --topspeed of the 1M-packet corpus (-K: preloaded)
 #   OLD_SNARE=/tmp/old/snare CAPTURERS="tcpdump snare snareOld snareP snareOldP" ./bench/live.sh
 #                                          # another build of the CLI alongside, for before/after
 #   PERF=1 CAPTURERS=snare ./bench/live.sh  # profile: perf record -g into $W/snlive_*.perf
@@ -36,6 +38,8 @@ W=${BENCH_DIR:-/tmp/bench}
 NSA=snbenchA NSB=snbenchB
 N60=${N60:-2000000}
 N1514=${N1514:-1000000}
+N60R=${N60R:-200000}   # t60r: 60-byte frames at a fixed rate (trafgen -t GAP)
+GAP=${GAP:-25us}
 GENMAX=${GENMAX:-120}
 REPEAT=${REPEAT:-1}
 SCENARIOS=${SCENARIOS:-"t60 t1514"}
@@ -97,6 +101,9 @@ cmdline() { # capturer name -> command line
     snareOld) echo "$OLD_SNARE -i vethB -Q in -n -B $BUF -w /dev/null" ;;
     snareOldP) echo "$OLD_SNARE -i vethB -Q in -nn -B $BUF" ;;
     tcpdumpP) echo "tcpdump -i vethB -Q in -nn -B $BUF" ;;
+    tcpdumpI) echo "tcpdump -i vethB -Q in -n -B $BUF --immediate-mode -w /dev/null" ;;
+    snareI)   echo "$W/snare -i vethB -Q in -n -B $BUF --immediate-mode -w /dev/null" ;;
+    snareOldI) echo "$OLD_SNARE -i vethB -Q in -n -B $BUF --immediate-mode -w /dev/null" ;;
     snareP)   echo "$W/snare -i vethB -Q in -nn -B $BUF" ;;
   esac
 }
@@ -125,6 +132,7 @@ run_one() { # scenario capturer
   case $sc in
     t60)   n=$N60;   gen=(trafgen --dev vethA --conf "$W/sn_udp60.trafgen" -n "$N60" --cpus 1 --no-sock-mem) ;;
     t1514) n=$N1514; gen=(trafgen --dev vethA --conf "$W/sn_udp1514.trafgen" -n "$N1514" --cpus 1 --no-sock-mem) ;;
+    t60r)  n=$N60R;   gen=(trafgen --dev vethA --conf "$W/sn_udp60.trafgen" -n "$N60R" --cpus 1 --no-sock-mem -t "$GAP") ;;
     r1m)   n=1000000; gen=(tcpreplay --topspeed -i vethA "$W/c1m.pcap") ;;
     r1mK)  n=1000000; gen=(tcpreplay --topspeed -K -i vethA "$W/c1m.pcap") ;;
   esac

@@ -234,6 +234,9 @@ var icmp6Unreach = []string{"unreachable route", "unreachable prohibited", "beyo
 
 // icmp6 prints an ICMPv6 message (tcpdump's icmp6_print).
 func (p *Printer) icmp6(b, d []byte, length int, ip *ipInfo) []byte {
+	if length == 0 {
+		return append(b, "ICMP6, length 0 (invalid)"...)
+	}
 	if len(d) < 1 {
 		return p.truncJmp(b, "icmp6")
 	}

@@ -23,6 +23,9 @@ type ipInfo struct {
 	hdrProto uint8  // the IP header's protocol / next header field
 	frag     bool   // not the whole datagram (MF set or a fragment header)
 	ttl      uint8
+	// sumDst, when set, is the destination checksums use: an IPv6
+	// routing header's final address (tcpdump's ip6_finddst).
+	sumDst []byte
 }
 
 func (p *Printer) appendAddr(b []byte, a []byte) []byte {

@@ -184,6 +184,12 @@ func (p *Printer) Print(data []byte, ci snare.CaptureInfo) error {
 		b = appendPadUint(b, p.num, 5, ' ')
 		b = append(b, ' ', ' ')
 	}
+	if bad := invalidHeader(b, len(data), ci.Length); bad != nil {
+		b = append(bad, '\n')
+		p.buf = b
+		_, err := p.w.Write(b)
+		return err
+	}
 	b = p.appendTimestamp(b, ci.Timestamp)
 	if p.opts.Lengths {
 		b = append(b, "caplen "...)
@@ -209,20 +215,44 @@ func (p *Printer) Print(data []byte, ci snare.CaptureInfo) error {
 	return err
 }
 
+// invalidHeader appends tcpdump's line for a record whose lengths cannot
+// be right ("[Invalid header: caplen==0, len==0]", "[Invalid header:
+// len(10) < caplen(20)]"), printed instead of the packet, without a time
+// stamp; it returns nil when the lengths are fine.
+func invalidHeader(b []byte, caplen, length int) []byte {
+	if caplen != 0 && length != 0 && length >= caplen {
+		return nil
+	}
+	b = append(b, "[Invalid header:"...)
+	sep := " "
+	if caplen == 0 {
+		b = append(b, " caplen==0"...)
+		sep = ", "
+	}
+	if length == 0 {
+		b = append(b, sep...)
+		b = append(b, "len==0"...)
+	} else if length < caplen {
+		b = append(b, sep...)
+		b = append(b, "len("...)
+		b = appendUint(b, uint64(length))
+		b = append(b, ") < caplen("...)
+		b = appendUint(b, uint64(caplen))
+		b = append(b, ')')
+	}
+	return append(b, ']')
+}
+
 func (p *Printer) decodeLink(b, data []byte, length int, lt link.Type) []byte {
 	switch lt {
 	case dltEN10MB:
 		return p.ether(b, data, length)
 	case dltNull, dltLoop:
 		return p.null(b, data, length, lt == dltLoop)
-	case dltRaw, dltRawAlt, 101:
+	case dltRaw, dltRawAlt, 101, dltIPv4, dltIPv6:
+		// tcpdump 4.99 prints LINKTYPE_IPV4 and _IPV6 as raw IP:
+		// "ip: " with -e, and the version nibble decides.
 		return p.rawIP(b, data, length)
-	case dltIPv4:
-		p.linkLen = 0
-		return p.ip4(b, data, length)
-	case dltIPv6:
-		p.linkLen = 0
-		return p.ip6(b, data, length)
 	case dltLinuxSLL:
 		return p.sll(b, data, length)
 	case dltLinuxSLL2:

@@ -51,8 +51,12 @@ func (p *Printer) transportHead(b []byte, ip *ipInfo, sport, dport uint16, udp b
 }
 
 func pseudoSum(ip *ipInfo, proto uint8, length int) uint32 {
+	dst := ip.dst
+	if ip.sumDst != nil {
+		dst = ip.sumDst
+	}
 	s := cksumAdd(0, ip.src)
-	s = cksumAdd(s, ip.dst)
+	s = cksumAdd(s, dst)
 	s += uint32(proto)
 	s += uint32(length)
 	return s

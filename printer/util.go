@@ -85,14 +85,17 @@ func (p *Printer) appendTimestamp(b []byte, ts time.Time) []byte {
 		}
 		p.prev = ts
 		d := ts.Sub(ref)
-		b = append(b, ' ')
 		if d < 0 {
-			b = append(b, '-')
+			b = append(b, '-') // in place of the space, as tcpdump
 			d = -d
+		} else {
+			b = append(b, ' ')
 		}
 		sec := int64(d / time.Second)
 		ns := int(d % time.Second)
-		b = appendPadUint(b, uint64(sec/3600), 2, '0')
+		// tcpdump formats the delta as a time of day (gmtime): whole
+		// days are dropped.
+		b = append2d(b, int(sec/3600%24))
 		b = append(b, ':')
 		b = append2d(b, int(sec/60%60))
 		b = append(b, ':')

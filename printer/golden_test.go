@@ -115,6 +115,7 @@ var captureFloors = map[string]float64{
 	// LINKTYPE_IPV4/IPV6, IPv6 payload lengths, options and routing
 	// headers (one found by FuzzPrint).
 	"badhdr": 1, "ip6edge": 1, "ipv4lt": 1,
+	"mld": 1, // MLDv1 and v2 queries and reports
 }
 
 func captureFiles(t *testing.T) []string {

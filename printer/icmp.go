@@ -377,13 +377,28 @@ func (p *Printer) icmp6(b, d []byte, length int, ip *ipInfo) []byte {
 		b = appendUint(b, uint64(be16(d[4:])))
 		b = append(b, ", seq "...)
 		b = appendUint(b, uint64(be16(d[6:])))
-	case 143:
-		if len(d) < 8 {
-			return p.truncJmp(b, "icmp6")
+	case 130: // MLD query: v1 (24 bytes) or v2 (28 and more)
+		switch {
+		case length == 24:
+			b = p.mld6(b, d)
+		case length >= 28:
+			b = append(b, " v2"...)
+			var ok bool
+			if b, ok = p.mldv2Query(b, d, length); !ok {
+				return trunc(b)
+			}
+		default:
+			b = append(b, " unknown-version (len "...)
+			b = appendUint(b, uint64(length))
+			b = append(b, ") "...)
 		}
-		b = append(b, ", "...)
-		b = appendUint(b, uint64(be16(d[6:])))
-		b = append(b, " group record(s)"...)
+	case 131, 132: // MLD report, done
+		b = p.mld6(b, d)
+	case 143:
+		var ok bool
+		if b, ok = p.mldv2Report(b, d, length); !ok {
+			return trunc(b)
+		}
 	case 133:
 		if p.opts.Verbose > 0 {
 			var ok bool
@@ -492,6 +507,145 @@ done:
 	return b
 }
 
+// mld6 prints an MLDv1 message's delay and address, right after the
+// type name as tcpdump does ("querymax resp delay: 0 addr: ff02::1"),
+// or nothing when it is not all captured.
+func (p *Printer) mld6(b, d []byte) []byte {
+	if len(d) < 24 {
+		return b
+	}
+	b = append(b, "max resp delay: "...)
+	b = appendUint(b, uint64(be16(d[4:])))
+	b = append(b, " addr: "...)
+	return p.appendAddr(b, d[8:24])
+}
+
+// mldCode decodes MLDv2's floating-point encoding of the maximum
+// response code (16 bits) or the querier's query interval (8 bits):
+// values from the threshold up carry a 3-bit exponent and a mantissa.
+func mldCode(v, threshold, mantBits uint32) uint32 {
+	if v < threshold {
+		return v
+	}
+	mant := v & (1<<mantBits - 1)
+	exp := (v >> mantBits) & 7
+	return (mant | 1<<mantBits) << (exp + 3)
+}
+
+// mldv2Query prints an MLDv2 query's group, flags and sources (RFC 3810);
+// ok is false when a needed byte was not captured.
+func (p *Printer) mldv2Query(b, d []byte, length int) (_ []byte, ok bool) {
+	if len(d) < 28 {
+		return b, false
+	}
+	if p.opts.Verbose > 0 {
+		b = append(b, " [max resp delay="...)
+		b = appendUint(b, uint64(mldCode(uint32(be16(d[4:])), 32768, 12)))
+		b = append(b, ']')
+	}
+	b = append(b, " [gaddr "...)
+	b = p.appendAddr(b, d[8:24])
+	if p.opts.Verbose > 0 {
+		if d[24]&0x08 != 0 {
+			b = append(b, " sflag"...)
+		}
+		if r := d[24] & 0x07; r != 0 {
+			b = append(b, " robustness="...)
+			b = appendUint(b, uint64(r))
+		}
+		b = append(b, " qqi="...)
+		b = appendUint(b, uint64(mldCode(uint32(d[25]), 128, 4)))
+	}
+	if n := int(be16(d[26:])); n > 0 {
+		switch {
+		case length < 28+16*n:
+			b = append(b, " [invalid number of sources]"...)
+		case p.opts.Verbose > 1:
+			b = append(b, " {"...)
+			for i := range n {
+				a := 28 + 16*i
+				if a+16 > len(d) {
+					return b, false
+				}
+				b = append(b, ' ')
+				b = p.appendAddr(b, d[a:a+16])
+			}
+			b = append(b, " }"...)
+		default:
+			b = append(b, ", "...)
+			b = appendUint(b, uint64(n))
+			b = append(b, " source(s)"...)
+		}
+	}
+	return append(b, ']'), true
+}
+
+var mldv2RecordTypes = [...]string{1: "is_in", 2: "is_ex", 3: "to_in", 4: "to_ex", 5: "allow", 6: "block"}
+
+// mldv2Report prints an MLDv2 report: the number of group records, and
+// with -v each record (with -vv its sources).
+func (p *Printer) mldv2Report(b, d []byte, length int) (_ []byte, ok bool) {
+	if length < 8 {
+		b = append(b, " [invalid len "...)
+		b = appendUint(b, uint64(length))
+		return append(b, ']'), true
+	}
+	if len(d) < 8 {
+		return b, false
+	}
+	n := int(be16(d[6:]))
+	b = append(b, ", "...)
+	b = appendUint(b, uint64(n))
+	b = append(b, " group record(s)"...)
+	if p.opts.Verbose == 0 {
+		return b, true
+	}
+	g := 8
+	for range n {
+		if length < g+20 {
+			return append(b, " [invalid number of groups]"...), true
+		}
+		if len(d) < g+20 {
+			return b, false
+		}
+		b = append(b, " [gaddr "...)
+		b = p.appendAddr(b, d[g+4:g+20])
+		b = append(b, ' ')
+		if t := int(d[g]); t < len(mldv2RecordTypes) && mldv2RecordTypes[t] != "" {
+			b = append(b, mldv2RecordTypes[t]...)
+		} else {
+			b = append(b, " [v2-report-#"...)
+			b = appendUint(b, uint64(t))
+			b = append(b, ']')
+		}
+		ns := int(be16(d[g+2:]))
+		if length < g+20+16*ns {
+			b = append(b, " [invalid number of sources "...)
+			b = appendUint(b, uint64(ns))
+			return append(b, ']'), true
+		}
+		if p.opts.Verbose == 1 {
+			b = append(b, ", "...)
+			b = appendUint(b, uint64(ns))
+			b = append(b, " source(s)"...)
+		} else {
+			b = append(b, " {"...)
+			for j := range ns {
+				a := g + 20 + 16*j
+				if a+16 > len(d) {
+					return b, false
+				}
+				b = append(b, ' ')
+				b = p.appendAddr(b, d[a:a+16])
+			}
+			b = append(b, " }"...)
+		}
+		g += 20 + 16*ns
+		b = append(b, ']')
+	}
+	return b, true
+}
+
 var icmp6OptNames = map[byte]string{1: "source link-address", 2: "destination link-address",
 	3: "prefix info", 4: "redirected header", 5: "mtu", 6: "nonce", 7: "advertisement interval",
 	8: "homeagent information", 24: "route info", 25: "rdnss", 31: "dnssl"}
@@ -562,7 +716,12 @@ func (p *Printer) icmp6Opts(b, d []byte, off, length int) ([]byte, bool) {
 				b = appendLifetime(b, be32(o[8:]))
 			}
 		default:
-			b = appendHexIndent(b, o[2:], "\n\t    ")
+			// tcpdump 4.99.3: with -v the bytes of an unknown
+			// option end the option list; with -vv every option's
+			// bytes are dumped below.
+			if p.opts.Verbose <= 1 {
+				return appendHexIndent(b, o[2:], "\n\t  "), true
+			}
 		}
 		if p.opts.Verbose > 1 {
 			b = appendHexIndent(b, o[2:], "\n\t    ")

@@ -1,11 +1,13 @@
 package printer
 
+// ipProtoNames are the protocol names -v prints ("proto UDP (17)",
+// "next-header ICMPv6 (58)"): tcpdump 4.99.3's table, no more.
 var ipProtoNames = map[uint8]string{
 	0: "Options", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 8: "EGP", 9: "IGRP", 17: "UDP",
-	29: "ISO-TP4", 33: "DCCP", 41: "IPv6", 43: "Routing", 44: "Fragment", 46: "RSVP",
-	47: "GRE", 50: "ESP", 51: "AH", 58: "ICMPv6", 80: "ISO-IP",
-	88: "EIGRP", 89: "OSPF", 94: "Mobile IP", 97: "Ethernet", 103: "PIM", 108: "IPComp",
-	112: "VRRP", 113: "PGM", 132: "SCTP", 135: "Mobility",
+	33: "DCCP", 41: "IPv6", 43: "Routing", 44: "Fragment", 46: "RSVP",
+	47: "GRE", 50: "ESP", 51: "AH", 55: "Mobile IP", 58: "ICMPv6", 62: "Mobile IP (old)",
+	88: "EIGRP", 89: "OSPF", 103: "PIM", 108: "Compressed IP",
+	112: "VRRP", 113: "PGM", 132: "SCTP", 135: "Mobility", 143: "Ethernet",
 }
 
 func appendProtoName(b []byte, proto uint8) []byte {
@@ -132,7 +134,7 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 			for _, f := range [...]struct {
 				bit  uint16
 				name string
-			}{{0x8000, "rsvd"}, {0x4000, "DF"}, {0x2000, "+"}} {
+			}{{0x2000, "+"}, {0x4000, "DF"}, {0x8000, "rsvd"}} {
 				if off&f.bit != 0 {
 					if !first {
 						b = append(b, ", "...)

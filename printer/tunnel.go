@@ -876,7 +876,7 @@ func (p *Printer) bootp(b, d []byte, length int) []byte {
 	}
 	if be32(d[236:]) != 0x63825363 {
 		if v := be32(d[236:]); v != 0 {
-			b = append(b, "\n\t  Vend-#0x"...)
+			b = append(b, "\n\t  Vendor-#0x"...)
 			b = appendHex(b, uint64(v))
 		}
 		return b

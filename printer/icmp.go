@@ -19,7 +19,7 @@ var icmpTypeNames = map[byte]string{0: "echo reply", 3: "ICMP_UNREACH", 4: "sour
 
 // icmp prints an ICMP message (tcpdump's icmp_print).
 func (p *Printer) icmp(b, d []byte, length int, ip *ipInfo) []byte {
-	if len(d) < 4 {
+	if len(d) < 2 { // the type and code are all an unknown type needs
 		return p.truncJmp(b, "icmp")
 	}
 	t, code := d[0], d[1]
@@ -89,7 +89,8 @@ func (p *Printer) icmp(b, d []byte, length int, ip *ipInfo) []byte {
 				b = p.appendAddr(b, dst)
 				b = append(b, f[1]...)
 			} else {
-				b = append(b, '#')
+				b = p.appendAddr(b, dst)
+				b = append(b, " unreachable - #"...)
 				b = appendUint(b, uint64(code))
 			}
 		}
@@ -112,9 +113,12 @@ func (p *Printer) icmp(b, d []byte, length int, ip *ipInfo) []byte {
 			b = append(b, ' ')
 		}
 		b = p.appendAddr(b, d[24:28])
-		if code&1 == 0 {
+		switch {
+		case code > 3:
+			b = append(b, " to "...)
+		case code&1 == 0:
 			b = append(b, " to net "...)
-		} else {
+		default:
 			b = append(b, " to host "...)
 		}
 		b = p.appendAddr(b, d[4:8])
@@ -178,6 +182,9 @@ func (p *Printer) icmp(b, d []byte, length int, ip *ipInfo) []byte {
 	// tcpdump checks ICMP checksums even with -K.
 	if p.opts.Verbose > 0 && !ip.frag && len(d) >= length {
 		if sum := cksumFold(cksumAdd(0, d[:length])); sum != 0 {
+			if len(d) < 4 {
+				return trunc(b)
+			}
 			isum := be16(d[2:])
 			b = append(b, " (wrong icmp cksum "...)
 			b = appendHex(b, uint64(isum))
@@ -419,7 +426,7 @@ func (p *Printer) icmp6(b, d []byte, length int, ip *ipInfo) []byte {
 			for _, f := range [...]struct {
 				bit  byte
 				name string
-			}{{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x08, "proxy"}} {
+			}{{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x02, "ipv6 only"}} {
 				if fl&f.bit != 0 {
 					if !first {
 						b = append(b, ", "...)

@@ -81,14 +81,6 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 		b = append(b, "bad-hlen "...)
 		return appendUint(b, uint64(hlen))
 	}
-	if hlen > len(d) {
-		b = append(b, " [remaining caplen("...)
-		b = appendUint(b, uint64(len(d)))
-		b = append(b, ") < header length("...)
-		b = appendUint(b, uint64(hlen))
-		b = append(b, ")]"...)
-		return p.trunc(b, "ip")
-	}
 	tot := int(be16(d[2:]))
 	if length < tot {
 		b = append(b, "truncated-ip - "...)
@@ -186,6 +178,13 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 			b = p.appendSrcDst(b, &ip)
 		}
 		if hlen > len(d) {
+			// The header (options) is not all captured: said
+			// after the addresses and -v's header fields.
+			b = append(b, " [remaining caplen("...)
+			b = appendUint(b, uint64(len(d)))
+			b = append(b, ") < header length("...)
+			b = appendUint(b, uint64(hlen))
+			b = append(b, ")]"...)
 			return p.trunc(b, "ip")
 		}
 		return p.ipDemux(b, d[hlen:], plen, &ip)

@@ -256,8 +256,7 @@ func (p *Printer) dnsOverTCP(b, pl []byte, dlen int) []byte {
 
 // tcpRSTData prints the text a RST carries as tcpdump 4.99.3 does: "!"
 // when not all of it was captured, "+" when it is longer than 60 bytes
-// (only 60 are shown), and each byte as fn_print_char would (M- for the
-// high bit, ^ for control characters).
+// (only 60 are shown), and each byte as fn_print_char would.
 func (p *Printer) tcpRSTData(b, d []byte, length int) []byte {
 	if length > len(d) {
 		b = append(b, " [!RST"...)
@@ -269,25 +268,8 @@ func (p *Printer) tcpRSTData(b, d []byte, length int) []byte {
 		b = append(b, '+')
 	}
 	b = append(b, ' ')
-	for _, c := range d[:min(len(d), length)] {
-		b = appendPrintChar(b, c)
-	}
+	b = appendNameChars(b, d[:min(len(d), length)])
 	return append(b, ']')
-}
-
-// appendPrintChar appends c as tcpdump's fn_print_char: "M-" and the
-// low seven bits for bytes above 0x7f, "^" and the letter for control
-// characters (DEL as "^?").
-func appendPrintChar(b []byte, c byte) []byte {
-	if c >= 0x80 {
-		c &= 0x7f
-		b = append(b, 'M', '-')
-	}
-	if c < 0x20 || c == 0x7f {
-		c ^= 0x40
-		b = append(b, '^')
-	}
-	return append(b, c)
 }
 
 func compareBytes(a, b []byte) int {

@@ -811,18 +811,34 @@ func (p *Printer) bootp(b, d []byte, length int) []byte {
 	if p.opts.Verbose == 0 {
 		return b
 	}
-	if len(d) < 236 {
-		return p.truncJmp(b, "bootp")
+	// Field by field, as tcpdump 4.99.3: a packet cut short shows the
+	// fields before the cut.
+	if len(d) < 10 {
+		return p.trunc(b, "bootp")
 	}
-	b = append(b, ", xid 0x"...)
-	b = appendHex(b, uint64(be32(d[4:])))
+	htype, hlen := d[1], d[2]
+	if htype != 1 {
+		b = append(b, ", htype "...)
+		b = appendUint(b, uint64(htype))
+	}
+	if htype != 1 || hlen != 6 {
+		b = append(b, ", hlen "...)
+		b = appendUint(b, uint64(hlen))
+	}
 	if d[3] != 0 {
 		b = append(b, ", hops "...)
 		b = appendUint(b, uint64(d[3]))
 	}
+	if x := be32(d[4:]); x != 0 {
+		b = append(b, ", xid 0x"...)
+		b = appendHex(b, uint64(x))
+	}
 	if s := be16(d[8:]); s != 0 {
 		b = append(b, ", secs "...)
 		b = appendUint(b, uint64(s))
+	}
+	if len(d) < 12 {
+		return p.truncJmp(b, "bootp")
 	}
 	flags := be16(d[10:])
 	b = append(b, ", Flags ["...)
@@ -841,6 +857,9 @@ func (p *Printer) bootp(b, d []byte, length int) []byte {
 		off  int
 		name string
 	}{{12, "Client-IP"}, {16, "Your-IP"}, {20, "Server-IP"}, {24, "Gateway-IP"}} {
+		if len(d) < f.off+4 {
+			return p.truncJmp(b, "bootp")
+		}
 		if be32(d[f.off:]) != 0 {
 			b = append(b, "\n\t  "...)
 			b = append(b, f.name...)
@@ -848,7 +867,10 @@ func (p *Printer) bootp(b, d []byte, length int) []byte {
 			b = p.appendAddr(b, d[f.off:f.off+4])
 		}
 	}
-	if d[1] == 1 && d[2] == 6 {
+	if htype == 1 && hlen == 6 {
+		if len(d) < 34 {
+			return p.truncJmp(b, "bootp")
+		}
 		b = append(b, "\n\t  Client-Ethernet-Address "...)
 		b = appendMAC(b, d[28:34])
 	}
@@ -856,23 +878,32 @@ func (p *Printer) bootp(b, d []byte, length int) []byte {
 		off, n int
 		name   string
 	}{{44, 64, "sname"}, {108, 128, "file"}} {
+		if len(d) <= f.off {
+			return p.truncJmp(b, "bootp")
+		}
 		if d[f.off] != 0 {
 			b = append(b, "\n\t  "...)
 			b = append(b, f.name...)
 			b = append(b, " \""...)
-			z := d[f.off : f.off+f.n]
+			z := d[f.off:min(len(d), f.off+f.n)]
+			end := -1
 			for i, c := range z {
 				if c == 0 {
-					z = z[:i]
+					end = i
 					break
 				}
 			}
-			b = appendNameChars(b, z)
+			if end < 0 { // no NUL in the field, or cut short
+				b = appendNameChars(b, z)
+				b = append(b, '"')
+				return p.trunc(b, "bootp")
+			}
+			b = appendNameChars(b, z[:end])
 			b = append(b, '"')
 		}
 	}
 	if len(d) < 240 {
-		return p.truncJmp(b, "bootp")
+		return p.trunc(b, "bootp")
 	}
 	if be32(d[236:]) != 0x63825363 {
 		if v := be32(d[236:]); v != 0 {

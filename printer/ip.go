@@ -398,6 +398,8 @@ func (p *Printer) ipDemux(b, d []byte, length int, ip *ipInfo) []byte {
 		return p.gre(b, d, length)
 	case 59:
 		return append(b, "no next header"...)
+	case 50:
+		return p.esp(b, d, length)
 	}
 	if p.opts.NoResolve == 0 {
 		if n := protoNetdbName(ip.proto); n != "" {
@@ -410,5 +412,20 @@ func (p *Printer) ipDemux(b, d []byte, length int, ip *ipInfo) []byte {
 	b = append(b, " ip-proto-"...)
 	b = appendUint(b, uint64(ip.proto))
 	b = append(b, ' ')
+	return appendUint(b, uint64(length))
+}
+
+// esp prints an ESP header as tcpdump does without secrets: the SPI, the
+// sequence number and the length. tcpdump calls it truncated unless more
+// than the 8 header bytes were captured.
+func (p *Printer) esp(b, d []byte, length int) []byte {
+	if len(d) <= 8 {
+		return p.trunc(b, "esp")
+	}
+	b = append(b, "ESP(spi=0x"...)
+	b = appendHexPad(b, uint64(be32(d)), 8)
+	b = append(b, ",seq=0x"...)
+	b = appendHex(b, uint64(be32(d[4:])))
+	b = append(b, "), length "...)
 	return appendUint(b, uint64(length))
 }

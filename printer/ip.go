@@ -147,6 +147,11 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 			b = append(b, ", options ("...)
 			var ok bool
 			b, ok = appendIPOptions(b, d[20:min(hlen, len(d))], hlen-20)
+			if ok && hlen > len(d) && ipOptionCutAtHead(d[20:], hlen-20) {
+				// tcpdump gives up on the packet when an
+				// option's type or length byte is missing.
+				return p.truncJmp(b, "ip")
+			}
 			if !ok {
 				b = append(b, " [truncated-option]"...)
 				truncOpt = true
@@ -221,11 +226,40 @@ var ipOptNames = map[byte]string{0: "EOL", 1: "NOP", 68: "timestamp", 130: "secu
 
 // appendIPOptions prints IPv4 options as tcpdump's ip_optprint; ok is
 // false when the options run past the captured data.
+// ipOptionCutAtHead reports whether walking the options of a header
+// claiming length bytes, of which d holds the captured part, reaches an
+// option whose type or length byte was not captured (where tcpdump's
+// option printer stops the whole packet) before any other reason to stop.
+func ipOptionCutAtHead(d []byte, length int) bool {
+	for i := 0; i < length; {
+		if i >= len(d) {
+			return true
+		}
+		code := d[i]
+		if code == 0 {
+			return false
+		}
+		if code == 1 {
+			i++
+			continue
+		}
+		if i+1 >= len(d) {
+			return true
+		}
+		n := int(d[i+1])
+		if n < 2 || n > length-i || i+n > len(d) {
+			return false
+		}
+		i += n
+	}
+	return false
+}
+
 func appendIPOptions(b, d []byte, length int) ([]byte, bool) {
 	i := 0
 	for length > 0 {
 		if i >= len(d) {
-			return b, false
+			return b, true // see ipOptionCutAtHead
 		}
 		if i > 0 {
 			b = append(b, ',')
@@ -240,7 +274,7 @@ func appendIPOptions(b, d []byte, length int) ([]byte, bool) {
 		olen := 1
 		if code != 0 && code != 1 {
 			if i+1 >= len(d) {
-				return b, false
+				return b, true // see ipOptionCutAtHead
 			}
 			olen = int(d[i+1])
 			if olen < 2 {

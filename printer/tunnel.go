@@ -576,9 +576,11 @@ func (p *Printer) ntp(b, d []byte, length int) []byte {
 		if length < 48 {
 			return invalid(b)
 		}
-		if len(d) < 48 {
-			// tcpdump checks field by field; snare stops at once.
-			return p.trunc(b, "ntp")
+		// Field by field, as tcpdump 4.99.3: a packet cut short
+		// shows every field before the cut.
+		cut := func(b []byte) []byte { return p.trunc(b, "ntp") }
+		if len(d) < 2 {
+			return p.truncJmp(b, "ntp")
 		}
 		stratum := d[1]
 		b = append(b, ", Stratum "...)
@@ -594,8 +596,12 @@ func (p *Printer) ntp(b, d []byte, length int) []byte {
 		default:
 			b = append(b, "reserved"...)
 		}
+		b = append(b, ')')
+		if len(d) < 3 {
+			return p.truncJmp(b, "ntp")
+		}
 		poll := int8(d[2])
-		b = append(b, "), poll "...)
+		b = append(b, ", poll "...)
 		b = appendInt(b, int64(poll))
 		if poll > -32 && poll < 32 {
 			if poll >= 0 {
@@ -608,12 +614,24 @@ func (p *Printer) ntp(b, d []byte, length int) []byte {
 				b = append(b, "s)"...)
 			}
 		}
+		if len(d) < 4 {
+			return p.truncJmp(b, "ntp")
+		}
 		b = append(b, ", precision "...)
 		b = appendInt(b, int64(int8(d[3])))
+		if len(d) < 8 {
+			return cut(b)
+		}
 		b = append(b, "\n\tRoot Delay: "...)
 		b = appendSFix(b, d[4:8])
+		if len(d) < 12 {
+			return cut(b)
+		}
 		b = append(b, ", Root dispersion: "...)
 		b = appendSFix(b, d[8:12])
+		if len(d) < 16 {
+			return cut(b)
+		}
 		b = append(b, ", Reference-ID: "...)
 		switch stratum {
 		case 0:
@@ -630,14 +648,15 @@ func (p *Printer) ntp(b, d []byte, length int) []byte {
 			b = append(b, "0x"...)
 			b = appendHexPad(b, uint64(be32(d[12:])), 8)
 		}
-		b = append(b, "\n\t  Reference Timestamp:  "...)
-		b = appendNTPTime(b, d[16:24])
-		b = append(b, "\n\t  Originator Timestamp: "...)
-		b = appendNTPTime(b, d[24:32])
-		b = append(b, "\n\t  Receive Timestamp:    "...)
-		b = appendNTPTime(b, d[32:40])
-		b = append(b, "\n\t  Transmit Timestamp:   "...)
-		b = appendNTPTime(b, d[40:48])
+		for i, label := range [...]string{"\n\t  Reference Timestamp:  ", "\n\t  Originator Timestamp: ",
+			"\n\t  Receive Timestamp:    ", "\n\t  Transmit Timestamp:   "} {
+			o := 16 + 8*i
+			if len(d) < o+8 {
+				return cut(b)
+			}
+			b = append(b, label...)
+			b = appendNTPTime(b, d[o:o+8])
+		}
 		b = append(b, "\n\t    Originator - Receive Timestamp:  "...)
 		b = appendNTPDelta(b, d[24:32], d[32:40])
 		b = append(b, "\n\t    Originator - Transmit Timestamp: "...)
@@ -662,6 +681,9 @@ func (p *Printer) ntp(b, d []byte, length int) []byte {
 			b = append(b, "\n\t("...)
 			b = appendUint(b, uint64(extra))
 			b = append(b, " more bytes after the header)"...)
+		}
+		if len(d) < length {
+			return cut(b)
 		}
 	case mode == 6:
 		if length < 12 {

@@ -4,7 +4,7 @@ var arpOps = map[uint16]string{1: "Request", 2: "Reply", 3: "Reverse Request", 4
 	8: "Inverse Request", 9: "Inverse Reply", 10: "NACK Reply"}
 
 var arpHrd = map[uint16]string{1: "Ethernet", 6: "TokenRing", 7: "ArcNet", 15: "FrameRelay",
-	19: "ATM", 24: "IEEE1394", 32: "InfiniBand", 256: "Strip"}
+	19: "ATM", 23: "Strip", 24: "IEEE 1394", 32: "InfiniBand"}
 
 // arp prints an ARP or RARP packet (tcpdump's arp_print).
 func (p *Printer) arp(b, d []byte, length int) []byte {

@@ -117,6 +117,7 @@ var captureFloors = map[string]float64{
 	"badhdr": 1, "ip6edge": 1, "ipv4lt": 1,
 	"mld": 1, // MLDv1 and v2 queries and reports
 	"esp": 1, // ESP headers, whole and cut short
+	"tfo": 1, // TCP Fast Open and experimental options
 }
 
 func captureFiles(t *testing.T) []string {

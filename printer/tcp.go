@@ -425,6 +425,27 @@ func (p *Printer) appendTCPOptions(b, d []byte, hlen int, rev bool, thseq, thack
 			}
 			b = append(b, ' ')
 			b = appendUint(b, uint64(v))
+		case 34: // TCP Fast Open
+			datalen = l - 2
+			if r := need(datalen); r != 0 {
+				return fail(b, r)
+			}
+			b = append(b, ' ')
+			b = appendTFO(b, d[cp:cp+datalen], false)
+		case 254: // experimental (RFC 6994): a 16-bit magic, 0xf989 is Fast Open
+			datalen = l - 2
+			if r := need(datalen); r != 0 {
+				return fail(b, r)
+			}
+			if datalen < 2 {
+				return bad(b)
+			}
+			b = append(b, '-')
+			if magic := be16(d[cp:]); magic == 0xf989 {
+				b = appendTFO(b, d[cp+2:cp+datalen], true)
+			} else {
+				b = appendHexPad(b, uint64(magic), 4)
+			}
 		case 0, 1, 4:
 		default:
 			if opt > 1 {
@@ -597,4 +618,23 @@ func (p *Printer) txtLine(b, d []byte, length, idx int, prefix, proto string) ([
 	b = append(b, prefix...)
 	b = append(b, d[start:idx]...)
 	return appendTrunc(b, proto), 0
+}
+
+// appendTFO prints a TCP Fast Open option's cookie as tcpdump does
+// ("tfo" first when it came as an experimental option).
+func appendTFO(b, c []byte, exp bool) []byte {
+	if exp {
+		b = append(b, "tfo"...)
+	}
+	switch {
+	case len(c) == 0:
+		return append(b, " cookiereq"...)
+	case len(c)%2 != 0 || len(c) < 4 || len(c) > 16:
+		return append(b, " (invalid)"...)
+	}
+	b = append(b, " cookie "...)
+	for _, x := range c {
+		b = appendHexByte(b, x)
+	}
+	return b
 }

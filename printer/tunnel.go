@@ -102,7 +102,7 @@ func appendGREFlags(b []byte, flags uint16) []byte {
 		bit  uint16
 		name string
 	}{{0x8000, "checksum present"}, {0x4000, "routing present"}, {0x2000, "key present"},
-		{0x1000, "sequence# present"}, {0x0800, "source route"}, {0x0080, "acknowledgment# present"}}
+		{0x1000, "sequence# present"}, {0x0800, "source routing present"}, {0x0080, "ack present"}}
 	first := true
 	for _, n := range names {
 		if flags&n.bit != 0 {
@@ -424,14 +424,12 @@ func (p *Printer) geneve(b, d []byte, length int) []byte {
 	vni := be32(d[4:]) >> 8
 	rsvd := d[7]
 	b = append(b, ", Flags ["...)
-	if flags&0xc0 == 0 {
+	if flags == 0 {
 		b = append(b, "none"...)
-	} else {
-		if flags&0x80 != 0 {
-			b = append(b, 'O')
-		}
-		if flags&0x40 != 0 {
-			b = append(b, 'C')
+	}
+	for i, n := range [...]string{"O", "C", "R1", "R2", "R3", "R4", "R5", "R6"} {
+		if flags&(0x80>>i) != 0 {
+			b = append(b, n...)
 		}
 	}
 	b = append(b, "], vni 0x"...)

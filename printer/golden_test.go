@@ -118,6 +118,7 @@ var captureFloors = map[string]float64{
 	"mld": 1, // MLDv1 and v2 queries and reports
 	"esp": 1, // ESP headers, whole and cut short
 	"tfo": 1, // TCP Fast Open and experimental options
+	"tftp": 1, // TFTP requests, data, errors, options, cut short
 }
 
 func captureFiles(t *testing.T) []string {

@@ -72,6 +72,8 @@ func (p *Printer) udp(b, d []byte, length int, ip *ipInfo) []byte {
 			return p.dns(b, pl, length, false)
 		case port(5353):
 			return p.mdns(b, pl, length)
+		case port(69):
+			return p.tftp(b, pl, length)
 		case port(67) || port(68):
 			return p.bootp(b, pl, length)
 		case port(123):
@@ -187,4 +189,113 @@ func (p *Printer) syslog(b, d []byte, length int) []byte {
 	b = append(b, syslogSeverity[pri&7]...)
 	b = append(b, ", length: "...)
 	return appendUint(b, uint64(length))
+}
+
+var tftpOps = [...]string{1: "RRQ", 2: "WRQ", 3: "DATA", 4: "ACK", 5: "ERROR", 6: "OACK"}
+
+var tftpErrors = [...]string{"EUNDEF", "ENOTFOUND", "EACCESS", "ENOSPACE", "EBADOP", "EBADID",
+	"EEXISTS", "ENOUSER"}
+
+// tftp prints a TFTP message (UDP port 69) as tcpdump 4.99.3 does: the
+// opcode, then the file name and mode, the options, the block number or
+// the error.
+func (p *Printer) tftp(b, d []byte, length int) []byte {
+	b = append(b, "TFTP, length "...)
+	b = appendUint(b, uint64(length))
+	if length < 2 {
+		return p.trunc(b, "tftp")
+	}
+	if len(d) < 2 {
+		return p.truncJmp(b, "tftp")
+	}
+	op := be16(d)
+	b = append(b, ", "...)
+	if op == 0 || int(op) >= len(tftpOps) {
+		b = append(b, "tftp-#"...)
+		return appendUint(b, uint64(op))
+	}
+	b = append(b, tftpOps[op]...)
+	d, length = d[2:], length-2
+	// str prints a NUL-terminated string of at most length bytes and
+	// returns the bytes it took, or 0 when no NUL was found (cut short).
+	str := func(b []byte) ([]byte, int) {
+		n := min(length, len(d))
+		for i := range n {
+			if d[i] == 0 {
+				return appendNameChars(b, d[:i]), i + 1
+			}
+		}
+		return appendNameChars(b, d[:n]), 0
+	}
+	var n int
+	switch op {
+	case 1, 2, 6:
+		if op != 6 {
+			if length == 0 {
+				return p.trunc(b, "tftp")
+			}
+			b = append(b, " \""...)
+			b, n = str(b)
+			b = append(b, '"')
+			if n == 0 {
+				return p.trunc(b, "tftp")
+			}
+			d, length = d[n:], length-n
+			if length == 0 {
+				return p.trunc(b, "tftp")
+			}
+			b = append(b, ' ')
+			if b, n = str(b); n == 0 {
+				return p.trunc(b, "tftp")
+			}
+			d, length = d[n:], length-n
+		}
+		for length != 0 { // options
+			if len(d) == 0 {
+				return p.truncJmp(b, "tftp")
+			}
+			if d[0] != 0 {
+				b = append(b, ' ')
+			}
+			if b, n = str(b); n == 0 {
+				return p.trunc(b, "tftp")
+			}
+			d, length = d[n:], length-n
+		}
+	case 3, 4:
+		if length < 2 {
+			return p.trunc(b, "tftp")
+		}
+		if len(d) < 2 {
+			return p.truncJmp(b, "tftp")
+		}
+		b = append(b, " block "...)
+		b = appendUint(b, uint64(be16(d)))
+	case 5:
+		if length < 2 {
+			return p.trunc(b, "tftp")
+		}
+		if len(d) < 2 {
+			return p.truncJmp(b, "tftp")
+		}
+		b = append(b, ' ')
+		if e := be16(d); int(e) < len(tftpErrors) {
+			b = append(b, tftpErrors[e]...)
+		} else {
+			b = append(b, "tftp-err-#"...)
+			b = appendUint(b, uint64(e))
+			b = append(b, " \""...)
+		}
+		d, length = d[2:], length-2
+		if length == 0 {
+			return p.trunc(b, "tftp")
+		}
+		b = append(b, " \""...)
+		b, n = str(b)
+		b = append(b, '"')
+		if n == 0 {
+			return p.trunc(b, "tftp")
+		}
+	}
+	return b
 }

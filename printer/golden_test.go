@@ -115,9 +115,9 @@ var captureFloors = map[string]float64{
 	// LINKTYPE_IPV4/IPV6, IPv6 payload lengths, options and routing
 	// headers (one found by FuzzPrint).
 	"badhdr": 1, "ip6edge": 1, "ipv4lt": 1,
-	"mld": 1, // MLDv1 and v2 queries and reports
-	"esp": 1, // ESP headers, whole and cut short
-	"tfo": 1, // TCP Fast Open and experimental options
+	"mld":  1, // MLDv1 and v2 queries and reports
+	"esp":  1, // ESP headers, whole and cut short
+	"tfo":  1, // TCP Fast Open and experimental options
 	"tftp": 1, // TFTP requests, data, errors, options, cut short
 }
 

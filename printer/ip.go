@@ -145,14 +145,12 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 		truncOpt := false
 		if hlen > 20 {
 			b = append(b, ", options ("...)
-			var ok bool
-			b, ok = appendIPOptions(b, d[20:min(hlen, len(d))], hlen-20)
-			if ok && hlen > len(d) && ipOptionCutAtHead(d[20:], hlen-20) {
-				// tcpdump gives up on the packet when an
-				// option's type or length byte is missing.
+			var end ipOptEnd
+			b, end = appendIPOptions(b, d[20:min(hlen, len(d))], hlen-20)
+			switch end {
+			case ipOptCut:
 				return p.truncJmp(b, "ip")
-			}
-			if !ok {
+			case ipOptTruncated:
 				b = append(b, " [truncated-option]"...)
 				truncOpt = true
 			}
@@ -224,42 +222,22 @@ func cksumShouldBe(sum, computed uint16) uint16 {
 var ipOptNames = map[byte]string{0: "EOL", 1: "NOP", 68: "timestamp", 130: "security", 7: "RR",
 	137: "SSRR", 131: "LSRR", 148: "RA", 82: "traceroute"}
 
-// appendIPOptions prints IPv4 options as tcpdump's ip_optprint; ok is
-// false when the options run past the captured data.
-// ipOptionCutAtHead reports whether walking the options of a header
-// claiming length bytes, of which d holds the captured part, reaches an
-// option whose type or length byte was not captured (where tcpdump's
-// option printer stops the whole packet) before any other reason to stop.
-func ipOptionCutAtHead(d []byte, length int) bool {
-	for i := 0; i < length; {
-		if i >= len(d) {
-			return true
-		}
-		code := d[i]
-		if code == 0 {
-			return false
-		}
-		if code == 1 {
-			i++
-			continue
-		}
-		if i+1 >= len(d) {
-			return true
-		}
-		n := int(d[i+1])
-		if n < 2 || n > length-i || i+n > len(d) {
-			return false
-		}
-		i += n
-	}
-	return false
-}
+// ipOptEnd says how appendIPOptions ended.
+type ipOptEnd int
 
-func appendIPOptions(b, d []byte, length int) ([]byte, bool) {
+const (
+	ipOptDone      ipOptEnd = iota // all printed, or stopped at EOL or a bad length
+	ipOptTruncated                 // an option's body was not captured: "[truncated-option]"
+	ipOptCut                       // an option's type or length byte was not captured: tcpdump gives up on the packet
+)
+
+// appendIPOptions prints IPv4 options as tcpdump's ip_optprint; d is the
+// captured part of the length bytes of options.
+func appendIPOptions(b, d []byte, length int) ([]byte, ipOptEnd) {
 	i := 0
 	for length > 0 {
 		if i >= len(d) {
-			return b, true // see ipOptionCutAtHead
+			return b, ipOptCut
 		}
 		if i > 0 {
 			b = append(b, ',')
@@ -274,32 +252,32 @@ func appendIPOptions(b, d []byte, length int) ([]byte, bool) {
 		olen := 1
 		if code != 0 && code != 1 {
 			if i+1 >= len(d) {
-				return b, true // see ipOptionCutAtHead
+				return b, ipOptCut
 			}
 			olen = int(d[i+1])
 			if olen < 2 {
 				b = append(b, " [bad length "...)
 				b = appendUint(b, uint64(olen))
-				return append(b, ']'), true
+				return append(b, ']'), ipOptDone
 			}
 		}
 		if olen > length {
 			b = append(b, " [bad length "...)
 			b = appendUint(b, uint64(olen))
-			return append(b, ']'), true
+			return append(b, ']'), ipOptDone
 		}
 		if i+olen > len(d) {
-			return b, false
+			return b, ipOptTruncated
 		}
 		o := d[i : i+olen]
 		switch code {
 		case 0:
-			return b, true
+			return b, ipOptDone
 		case 7, 131, 137:
 			if olen < 3 {
 				b = append(b, " [bad length "...)
 				b = appendUint(b, uint64(olen))
-				return append(b, ']'), true
+				return append(b, ']'), ipOptDone
 			}
 			if (olen+1)&3 != 0 {
 				b = append(b, " [bad length "...)
@@ -336,7 +314,7 @@ func appendIPOptions(b, d []byte, length int) ([]byte, bool) {
 		i += olen
 		length -= olen
 	}
-	return b, true
+	return b, ipOptDone
 }
 
 func appendIPTS(b, o []byte) []byte {

@@ -1,5 +1,7 @@
 package printer
 
+import "bytes"
+
 var dnsTypes = map[uint16]string{1: "A", 2: "NS", 3: "MD", 4: "MF", 5: "CNAME", 6: "SOA", 7: "MB",
 	8: "MG", 9: "MR", 10: "NULL", 11: "WKS", 12: "PTR", 13: "HINFO", 14: "MINFO", 15: "MX",
 	16: "TXT", 17: "RP", 18: "AFSDB", 19: "X25", 20: "ISDN", 21: "RT", 22: "NSAP", 23: "NSAP_PTR",
@@ -90,6 +92,17 @@ func appendNameChars(b, s []byte) []byte {
 		b = append(b, c)
 	}
 	return b
+}
+
+// appendZTN appends the NUL-terminated string at the start of d as
+// tcpdump's nd_printztn does (unprintable bytes escaped) and returns the
+// bytes it took, NUL included, or 0 when d holds no NUL: the string is
+// cut short, and what there is of it has been appended.
+func appendZTN(b, d []byte) ([]byte, int) {
+	if i := bytes.IndexByte(d, 0); i >= 0 {
+		return appendNameChars(b, d[:i]), i + 1
+	}
+	return appendNameChars(b, d), 0
 }
 
 // fqdn prints the name at off; it returns the offset after the name as it

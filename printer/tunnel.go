@@ -905,21 +905,12 @@ func (p *Printer) bootp(b, d []byte, length int) []byte {
 			b = append(b, "\n\t  "...)
 			b = append(b, f.name...)
 			b = append(b, " \""...)
-			z := d[f.off:min(len(d), f.off+f.n)]
-			end := -1
-			for i, c := range z {
-				if c == 0 {
-					end = i
-					break
-				}
-			}
-			if end < 0 { // no NUL in the field, or cut short
-				b = appendNameChars(b, z)
-				b = append(b, '"')
+			var n int
+			b, n = appendZTN(b, d[f.off:min(len(d), f.off+f.n)])
+			b = append(b, '"')
+			if n == 0 { // no NUL in the field, or cut short
 				return p.trunc(b, "bootp")
 			}
-			b = appendNameChars(b, z[:end])
-			b = append(b, '"')
 		}
 	}
 	if len(d) < 240 {

@@ -202,54 +202,58 @@ var tftpErrors = [...]string{"EUNDEF", "ENOTFOUND", "EACCESS", "ENOSPACE", "EBAD
 func (p *Printer) tftp(b, d []byte, length int) []byte {
 	b = append(b, "TFTP, length "...)
 	b = appendUint(b, uint64(length))
-	if length < 2 {
-		return p.trunc(b, "tftp")
+	cut := func(b []byte) []byte { return p.trunc(b, "tftp") }
+	// u16 reads the next 16-bit field, or says how it is missing.
+	u16 := func(b []byte) ([]byte, uint16, bool) {
+		switch {
+		case length < 2:
+			return cut(b), 0, false
+		case len(d) < 2:
+			return p.truncJmp(b, "tftp"), 0, false
+		}
+		v := be16(d)
+		d, length = d[2:], length-2
+		return b, v, true
 	}
-	if len(d) < 2 {
-		return p.truncJmp(b, "tftp")
+	// str prints the next NUL-terminated string (at most length bytes),
+	// quoted if asked; false when it is missing or cut short.
+	str := func(b []byte, quote bool) ([]byte, bool) {
+		if quote {
+			b = append(b, '"')
+		}
+		b, n := appendZTN(b, d[:min(length, len(d))])
+		if quote {
+			b = append(b, '"')
+		}
+		if n == 0 {
+			return cut(b), false
+		}
+		d, length = d[n:], length-n
+		return b, true
 	}
-	op := be16(d)
+	b, op, ok := u16(b)
+	if !ok {
+		return b
+	}
 	b = append(b, ", "...)
 	if op == 0 || int(op) >= len(tftpOps) {
 		b = append(b, "tftp-#"...)
 		return appendUint(b, uint64(op))
 	}
 	b = append(b, tftpOps[op]...)
-	d, length = d[2:], length-2
-	// str prints a NUL-terminated string of at most length bytes and
-	// returns the bytes it took, or 0 when no NUL was found (cut short).
-	str := func(b []byte) ([]byte, int) {
-		n := min(length, len(d))
-		for i := range n {
-			if d[i] == 0 {
-				return appendNameChars(b, d[:i]), i + 1
-			}
-		}
-		return appendNameChars(b, d[:n]), 0
-	}
-	var n int
 	switch op {
-	case 1, 2, 6:
-		if op != 6 {
+	case 1, 2: // file name and mode, then options as OACK
+		for _, quote := range [...]bool{true, false} {
 			if length == 0 {
-				return p.trunc(b, "tftp")
-			}
-			b = append(b, " \""...)
-			b, n = str(b)
-			b = append(b, '"')
-			if n == 0 {
-				return p.trunc(b, "tftp")
-			}
-			d, length = d[n:], length-n
-			if length == 0 {
-				return p.trunc(b, "tftp")
+				return cut(b)
 			}
 			b = append(b, ' ')
-			if b, n = str(b); n == 0 {
-				return p.trunc(b, "tftp")
+			if b, ok = str(b, quote); !ok {
+				return b
 			}
-			d, length = d[n:], length-n
 		}
+		fallthrough
+	case 6:
 		for length != 0 { // options
 			if len(d) == 0 {
 				return p.truncJmp(b, "tftp")
@@ -257,45 +261,35 @@ func (p *Printer) tftp(b, d []byte, length int) []byte {
 			if d[0] != 0 {
 				b = append(b, ' ')
 			}
-			if b, n = str(b); n == 0 {
-				return p.trunc(b, "tftp")
+			if b, ok = str(b, false); !ok {
+				return b
 			}
-			d, length = d[n:], length-n
 		}
 	case 3, 4:
-		if length < 2 {
-			return p.trunc(b, "tftp")
-		}
-		if len(d) < 2 {
-			return p.truncJmp(b, "tftp")
+		var blk uint16
+		if b, blk, ok = u16(b); !ok {
+			return b
 		}
 		b = append(b, " block "...)
-		b = appendUint(b, uint64(be16(d)))
+		b = appendUint(b, uint64(blk))
 	case 5:
-		if length < 2 {
-			return p.trunc(b, "tftp")
-		}
-		if len(d) < 2 {
-			return p.truncJmp(b, "tftp")
+		var e uint16
+		if b, e, ok = u16(b); !ok {
+			return b
 		}
 		b = append(b, ' ')
-		if e := be16(d); int(e) < len(tftpErrors) {
+		if int(e) < len(tftpErrors) {
 			b = append(b, tftpErrors[e]...)
 		} else {
 			b = append(b, "tftp-err-#"...)
 			b = appendUint(b, uint64(e))
 			b = append(b, " \""...)
 		}
-		d, length = d[2:], length-2
 		if length == 0 {
-			return p.trunc(b, "tftp")
+			return cut(b)
 		}
-		b = append(b, " \""...)
-		b, n = str(b)
-		b = append(b, '"')
-		if n == 0 {
-			return p.trunc(b, "tftp")
-		}
+		b = append(b, ' ')
+		b, _ = str(b, true)
 	}
 	return b
 }

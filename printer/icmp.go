@@ -568,16 +568,9 @@ func (p *Printer) mldv2Query(b, d []byte, length int) (_ []byte, ok bool) {
 		case length < 28+16*n:
 			b = append(b, " [invalid number of sources]"...)
 		case p.opts.Verbose > 1:
-			b = append(b, " {"...)
-			for i := range n {
-				a := 28 + 16*i
-				if a+16 > len(d) {
-					return b, false
-				}
-				b = append(b, ' ')
-				b = p.appendAddr(b, d[a:a+16])
+			if b, ok = p.appendIP6Set(b, d[28:], n); !ok {
+				return b, false
 			}
-			b = append(b, " }"...)
 		default:
 			b = append(b, ", "...)
 			b = appendUint(b, uint64(n))
@@ -585,6 +578,21 @@ func (p *Printer) mldv2Query(b, d []byte, length int) (_ []byte, ok bool) {
 		}
 	}
 	return append(b, ']'), true
+}
+
+// appendIP6Set prints the n IPv6 addresses at the start of d as MLDv2's
+// source lists are printed ("{ a b }"); false when they are not all
+// captured.
+func (p *Printer) appendIP6Set(b, d []byte, n int) ([]byte, bool) {
+	b = append(b, " {"...)
+	for i := range n {
+		if 16*i+16 > len(d) {
+			return b, false
+		}
+		b = append(b, ' ')
+		b = p.appendAddr(b, d[16*i:16*i+16])
+	}
+	return append(b, " }"...), true
 }
 
 var mldv2RecordTypes = [...]string{1: "is_in", 2: "is_ex", 3: "to_in", 4: "to_ex", 5: "allow", 6: "block"}
@@ -635,17 +643,8 @@ func (p *Printer) mldv2Report(b, d []byte, length int) (_ []byte, ok bool) {
 			b = append(b, ", "...)
 			b = appendUint(b, uint64(ns))
 			b = append(b, " source(s)"...)
-		} else {
-			b = append(b, " {"...)
-			for j := range ns {
-				a := g + 20 + 16*j
-				if a+16 > len(d) {
-					return b, false
-				}
-				b = append(b, ' ')
-				b = p.appendAddr(b, d[a:a+16])
-			}
-			b = append(b, " }"...)
+		} else if b, ok = p.appendIP6Set(b, d[g+20:], ns); !ok {
+			return b, false
 		}
 		g += 20 + 16*ns
 		b = append(b, ']')

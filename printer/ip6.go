@@ -58,8 +58,8 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 	off := 0
 	adv := 40
 	rem := total
-	prev := -1 // the previous extension header, -1 after the IPv6 header
-	foundExt, foundHBH, jumbo := false, false, false
+	prev := -1 // the previous extension header, -1 while there has been none
+	foundHBH, jumbo := false, false
 	for off < len(d) && adv > 0 {
 		if rem < adv {
 			return p.trunc(b, "ip6")
@@ -114,7 +114,6 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 			if !ok {
 				return p.trunc(b, protoExt(nh))
 			}
-			foundExt = true
 			prev = int(nh)
 			nh = cp[0]
 			adv = hl
@@ -142,7 +141,6 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 			if len(d) <= off+8 {
 				return b
 			}
-			foundExt = true
 			prev = int(nh)
 			nh = cp[0]
 			ip.frag = true
@@ -220,7 +218,6 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 				}
 			}
 			b = append(b, ") "...)
-			foundExt = true
 			prev = int(nh)
 			nh = cp[0]
 			adv = hl
@@ -228,18 +225,19 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 			switch {
 			case jumbo:
 				// The payload length the Jumbo Payload option gave.
+				// off is the length of the headers read so far.
 				t := plen + 40
-				if t < total-rem {
+				if t < off {
 					return p.trunc(b, "ip6")
 				}
 				b = appendIP6Missing(b, t, length)
-				rem = t - (total - rem)
-				if lim := t - off; len(cp) > lim {
-					cp = cp[:lim]
+				rem = t - off
+				if len(cp) > rem {
+					cp = cp[:rem]
 				}
 			case plen == 0:
 				// No payload: nothing may follow the header.
-				if foundExt {
+				if prev != -1 { // an extension header
 					return p.trunc(b, "ip6")
 				}
 				rem, cp = 0, cp[:0]
@@ -279,17 +277,11 @@ func (p *Printer) appendIP6Opts(b, o []byte, hbh bool, plen int) (_ []byte, foun
 	v := p.opts.Verbose > 0
 	seen := false
 	for i := 0; i < len(o); {
-		t := o[i]
-		n := 1
-		if t != 0 {
-			if i+1 >= len(o) {
-				return b, found, jumbo, false
-			}
-			n = int(o[i+1]) + 2
-		}
-		if i+n > len(o) {
+		n, fits := ip6OptLen(o, i)
+		if !fits {
 			return b, found, jumbo, false
 		}
+		t := o[i]
 		switch t {
 		case 0:
 			if v {
@@ -380,20 +372,28 @@ func (p *Printer) appendIP6Opts(b, o []byte, hbh bool, plen int) (_ []byte, foun
 	return b, found, jumbo, true
 }
 
+// ip6OptLen returns the length of the IPv6 option (or sub-option) at o[i]:
+// 1 for Pad1, its length byte plus 2 otherwise; fits is false when the
+// option runs past o.
+func ip6OptLen(o []byte, i int) (n int, fits bool) {
+	if o[i] == 0 {
+		return 1, true
+	}
+	if i+1 >= len(o) {
+		return 0, false
+	}
+	n = int(o[i+1]) + 2
+	return n, i+n <= len(o)
+}
+
 // appendIP6SubOpts prints the sub-options of a home address option.
 func appendIP6SubOpts(b, o []byte) ([]byte, bool) {
 	for i := 0; i < len(o); {
-		t := o[i]
-		n := 1
-		if t != 0 {
-			if i+1 >= len(o) {
-				return b, false
-			}
-			n = int(o[i+1]) + 2
-		}
-		if i+n > len(o) {
+		n, fits := ip6OptLen(o, i)
+		if !fits {
 			return b, false
 		}
+		t := o[i]
 		switch t {
 		case 0:
 			b = append(b, ", pad1"...)

@@ -63,11 +63,10 @@ func synthRing(blocks, blk, size int) (*src, int) {
 	return s, per * blocks
 }
 
-// BenchmarkDispatchRing measures the read path per packet, Handle.Dispatch
-// down to the ring, on 60-byte frames: the cost the live benchmark's
-// capture programs pay in user space besides their output.
-func BenchmarkDispatchRing(b *testing.B) {
-	s, _ := synthRing(16, 256<<10, 60)
+// synthHandle activates a Handle over a synthetic ring (synthRing's
+// arguments) for a benchmark.
+func synthHandle(b *testing.B, blocks, blk, size int) (*src, *snare.Handle) {
+	s, _ := synthRing(blocks, blk, size)
 	synthSrc = s
 	h, err := snare.NewHandle("synthring://x")
 	if err != nil {
@@ -76,16 +75,42 @@ func BenchmarkDispatchRing(b *testing.B) {
 	if err := h.Activate(); err != nil {
 		b.Fatal(err)
 	}
-	var n, bytes int
-	fn := func(data []byte, ci snare.CaptureInfo) { n++; bytes += len(data) + int(ci.Timestamp.Nanosecond()&1) }
-	ready := func() {
-		for i := range s.nBlocks {
-			*s.word(i, bdStatus) = tpStatusUser
+	return s, h
+}
+
+// readyAll hands every block of the synthetic ring to user space again.
+func (s *src) readyAll() {
+	for i := range s.nBlocks {
+		*s.word(i, bdStatus) = tpStatusUser
+	}
+}
+
+// drainBatches reads the whole synthetic ring with NextBatch, passing
+// each batch to fn.
+func drainBatches(b *testing.B, s *src, h *snare.Handle, fn func([]snare.Packet)) {
+	s.readyAll()
+	for {
+		pkts, err := h.NextBatch()
+		if err != nil {
+			b.Fatal(err)
+		}
+		fn(pkts)
+		if !s.Pending() {
+			return
 		}
 	}
+}
+
+// BenchmarkDispatchRing measures the read path per packet, Handle.Dispatch
+// down to the ring, on 60-byte frames: the cost the live benchmark's
+// capture programs pay in user space besides their output.
+func BenchmarkDispatchRing(b *testing.B) {
+	s, h := synthHandle(b, 16, 256<<10, 60)
+	var n, bytes int
+	fn := func(data []byte, ci snare.CaptureInfo) { n++; bytes += len(data) + int(ci.Timestamp.Nanosecond()&1) }
 	b.ResetTimer()
 	for b.Loop() {
-		ready()
+		s.readyAll()
 		if _, err := h.Dispatch(0, fn); err != nil {
 			b.Fatal(err)
 		}
@@ -98,35 +123,17 @@ func BenchmarkDispatchRing(b *testing.B) {
 
 // BenchmarkNextBatchRing is BenchmarkDispatchRing with Handle.NextBatch.
 func BenchmarkNextBatchRing(b *testing.B) {
-	s, _ := synthRing(16, 256<<10, 60)
-	synthSrc = s
-	h, err := snare.NewHandle("synthring://x")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := h.Activate(); err != nil {
-		b.Fatal(err)
-	}
+	s, h := synthHandle(b, 16, 256<<10, 60)
 	var n, bytes int
 	b.ResetTimer()
 	for b.Loop() {
-		for i := range s.nBlocks {
-			*s.word(i, bdStatus) = tpStatusUser
-		}
-		for {
-			pkts, err := h.NextBatch()
-			if err != nil {
-				b.Fatal(err)
-			}
+		drainBatches(b, s, h, func(pkts []snare.Packet) {
 			for i := range pkts {
 				p := &pkts[i]
 				n++
 				bytes += len(p.Data) + p.Info.Timestamp.Nanosecond()&1
 			}
-			if !s.Pending() {
-				break
-			}
-		}
+		})
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/pkt")
 	if bytes != 60*n {
@@ -137,27 +144,12 @@ func BenchmarkNextBatchRing(b *testing.B) {
 // BenchmarkNextBatchRingCold reads a 128 MiB synthetic ring (beyond the
 // caches) of 600-byte frames and copies every packet, as snare -w does.
 func BenchmarkNextBatchRingCold(b *testing.B) {
-	s, _ := synthRing(512, 256<<10, 600)
-	synthSrc = s
-	h, err := snare.NewHandle("synthring://x")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := h.Activate(); err != nil {
-		b.Fatal(err)
-	}
+	s, h := synthHandle(b, 512, 256<<10, 600)
 	dst := make([]byte, 1<<20)
 	var n, w int
 	b.ResetTimer()
 	for b.Loop() {
-		for i := range s.nBlocks {
-			*s.word(i, bdStatus) = tpStatusUser
-		}
-		for {
-			pkts, err := h.NextBatch()
-			if err != nil {
-				b.Fatal(err)
-			}
+		drainBatches(b, s, h, func(pkts []snare.Packet) {
 			for i := range pkts {
 				if w+len(pkts[i].Data) > len(dst) {
 					w = 0
@@ -165,10 +157,7 @@ func BenchmarkNextBatchRingCold(b *testing.B) {
 				w += copy(dst[w:], pkts[i].Data)
 			}
 			n += len(pkts)
-			if !s.Pending() {
-				break
-			}
-		}
+		})
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/pkt")
 }

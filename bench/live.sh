@@ -27,6 +27,8 @@
 #                                          # immediate mode at a fixed rate (one frame per GAP)   # tcpreplay --topspeed of the 1M-packet corpus (-K: preloaded)
 #   OLD_SNARE=/tmp/old/snare CAPTURERS="tcpdump snare snareOld snareP snareOldP" ./bench/live.sh
 #                                          # another build of the CLI alongside, for before/after
+#   OUT=/var/tmp/live.pcap CAPTURERS="tcpdump snare" ./bench/live.sh
+#                                          # -w a regular file instead of /dev/null
 #   PERF=1 CAPTURERS=snare ./bench/live.sh  # profile: perf record -g into $W/snlive_*.perf
 #                                          # (CPU columns then include perf itself)
 # Namespaces are deleted on exit, always.
@@ -45,6 +47,9 @@ REPEAT=${REPEAT:-1}
 SCENARIOS=${SCENARIOS:-"t60 t1514"}
 CAPTURERS=${CAPTURERS:-"tcpdump snare livecap fanout2 tcpdumpP snareP"}
 BUF=${BUF:-4096}
+OUT=${OUT:-/dev/null}  # the -w file of every capturer (a regular file: rewritten by each run)
+ZROOT=
+[ "$OUT" = /dev/null ] || ZROOT="-Z root"  # tcpdump would write $OUT as its own user
 export PATH=$PATH:/usr/local/go/bin
 mkdir -p "$W"
 
@@ -53,6 +58,7 @@ cleanup() {
   if [ -n "$CAP_PID" ] && kill -0 "$CAP_PID" 2>/dev/null; then kill -INT "$CAP_PID" 2>/dev/null || true; wait "$CAP_PID" 2>/dev/null || true; fi
   ip netns del "$NSA" 2>/dev/null || true
   ip netns del "$NSB" 2>/dev/null || true
+  [ "$OUT" = /dev/null ] || rm -f "$OUT"
 }
 trap cleanup EXIT
 
@@ -93,17 +99,17 @@ EOF
 
 cmdline() { # capturer name -> command line
   case $1 in
-    tcpdump)  echo "tcpdump -i vethB -Q in -n -B $BUF -w /dev/null" ;;
-    snare)    echo "$W/snare -i vethB -Q in -n -B $BUF -w /dev/null" ;;
-    livecap)  echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null ${LIVECAP_ARGS:-}" ;;
-    livecapL) echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null -loop" ;;
-    fanout2)  echo "$W/livecap -i vethB -Q in -B $BUF -w /dev/null -fanout 2" ;;
-    snareOld) echo "$OLD_SNARE -i vethB -Q in -n -B $BUF -w /dev/null" ;;
+    tcpdump)  echo "tcpdump $ZROOT -i vethB -Q in -n -B $BUF -w $OUT" ;;
+    snare)    echo "$W/snare -i vethB -Q in -n -B $BUF -w $OUT" ;;
+    livecap)  echo "$W/livecap -i vethB -Q in -B $BUF -w $OUT ${LIVECAP_ARGS:-}" ;;
+    livecapL) echo "$W/livecap -i vethB -Q in -B $BUF -w $OUT -loop" ;;
+    fanout2)  echo "$W/livecap -i vethB -Q in -B $BUF -w $OUT -fanout 2" ;;
+    snareOld) echo "$OLD_SNARE -i vethB -Q in -n -B $BUF -w $OUT" ;;
     snareOldP) echo "$OLD_SNARE -i vethB -Q in -nn -B $BUF" ;;
-    tcpdumpP) echo "tcpdump -i vethB -Q in -nn -B $BUF" ;;
-    tcpdumpI) echo "tcpdump -i vethB -Q in -n -B $BUF --immediate-mode -w /dev/null" ;;
-    snareI)   echo "$W/snare -i vethB -Q in -n -B $BUF --immediate-mode -w /dev/null" ;;
-    snareOldI) echo "$OLD_SNARE -i vethB -Q in -n -B $BUF --immediate-mode -w /dev/null" ;;
+    tcpdumpP) echo "tcpdump $ZROOT -i vethB -Q in -nn -B $BUF" ;;
+    tcpdumpI) echo "tcpdump $ZROOT -i vethB -Q in -n -B $BUF --immediate-mode -w $OUT" ;;
+    snareI)   echo "$W/snare -i vethB -Q in -n -B $BUF --immediate-mode -w $OUT" ;;
+    snareOldI) echo "$OLD_SNARE -i vethB -Q in -n -B $BUF --immediate-mode -w $OUT" ;;
     snareP)   echo "$W/snare -i vethB -Q in -nn -B $BUF" ;;
   esac
 }

@@ -281,13 +281,22 @@ func capture(cfg *config, e *env) error {
 	fmt.Fprintf(e.stderr, "listening on %s, link-type %s (%s), snapshot length %d bytes\n", dev, lt.Name(), lt.Description(), h.SnapLen())
 
 	q := newPacketQueue(queueBytes)
-	// captured counts the packets handed to the output side. A -w file
-	// written in 1 MiB runs counts them as the reader queues them
-	// (every queued packet is written, unless writing fails), so that
-	// the writer need not wake for each run of packets to count them.
+	// captured counts the packets handed to the output side. Without -c
+	// a -w file counts them as the reader takes them from the handle
+	// (every one is written, unless writing fails), so that the writer
+	// need not walk the records to count them.
 	var captured atomic.Uint64
 	pw, _ := out.(*pcapWriter)
-	q.lazy = pw != nil && !pw.each && cfg.count == 0
+	var dw *directWriter
+	readerCounts := pw != nil && cfg.count == 0
+	if readerCounts {
+		dw = pw.direct
+	}
+	// A queue written in large runs need not wake the writer for each;
+	// when the file is written straight from the ring, the queue only
+	// takes over while writes are slow, and should hand the file back
+	// soon.
+	q.lazy = readerCounts && !pw.each && dw == nil
 	var interrupted atomic.Bool
 
 	sigs := make(chan os.Signal, 4)
@@ -332,78 +341,22 @@ func capture(cfg *config, e *env) error {
 		}()
 	}
 
-	// The reader: from the handle into the queue, in batches (no call
-	// per packet).
+	// The reader: from the handle into the queue, or into the file.
+	rd := &liveReader{h: h, q: q, pw: pw, dw: dw, counts: readerCounts, captured: &captured}
 	readErr := make(chan error, 1)
-	go func() {
-		var total uint64 // packets queued
-		nano, snap := false, 0
-		if pw != nil {
-			nano, snap = pw.nano, pw.snap
-		}
-		for {
-			pkts, err := h.NextBatch()
-			if err != nil {
-				q.publish()
-				if errors.Is(err, snare.ErrTimeout) {
-					continue
-				}
-				q.close()
-				readErr <- err
-				return
-			}
-			ok := true
-			for i := range pkts {
-				p := &pkts[i]
-				if pw != nil {
-					ok = q.addPcap(p.Data, &p.Info, nano, snap)
-				} else {
-					ok = q.add(p.Data, &p.Info)
-				}
-				if !ok {
-					break
-				}
-			}
-			if !ok { // the consumer has stopped
-				h.BreakLoop()
-				continue
-			}
-			total += uint64(len(pkts))
-			// Publish every batch: even with another block ready the
-			// next NextBatch may wait, if the block's packets are all
-			// filtered out in user space. A lazy queue takes only the
-			// lock; a waiting consumer is woken, but one that keeps up
-			// with the reader waits only between blocks.
-			q.publish()
-			if q.lazy {
-				captured.Store(total)
-			}
-		}
-	}()
+	go func() { readErr <- rd.run() }()
 
 	// The writer side: from the queue to the printer or the file.
-	var outErr error
-	var n uint64 // packets handed to the output side
-	for outErr == nil {
-		spans, ok := q.take()
-		var k uint64
-		k, outErr = out.write(q, spans, cfg.count, n)
-		n += k
-		if !q.lazy {
-			captured.Store(n)
-		}
-		if outErr == nil {
-			outErr = out.drained(q, flushReq.Swap(false))
-		}
-		if !ok {
-			break
-		}
-	}
+	outErr := writeQueued(q, out, cfg.count, !readerCounts, &captured, &flushReq)
 	if outErr != nil {
 		h.BreakLoop()
 		q.close()
 	}
 	rerr := <-readErr
+	var we *writeError
+	if errors.As(rerr, &we) && outErr == nil {
+		outErr, rerr = we.err, nil
+	}
 	ferr := out.finish(q)
 	if interrupted.Load() {
 		fmt.Fprintln(e.stdout)
@@ -423,6 +376,31 @@ func capture(cfg *config, e *env) error {
 		return errorf("%s: %v", dev, rerr)
 	}
 	return ferr
+}
+
+// writeQueued runs the output side of a live capture: it hands what the
+// reader queues to out until the queue is closed and empty or out
+// fails. limit is -c's count; count says to count the packets handed
+// on into captured (the reader does not); flushReq is SIGUSR2's.
+func writeQueued(q *packetQueue, out consumer, limit int64, count bool, captured *atomic.Uint64, flushReq *atomic.Bool) error {
+	var err error
+	var n uint64 // packets handed to the output side
+	for err == nil {
+		spans, ok := q.take()
+		var k uint64
+		k, err = out.write(q, spans, limit, n)
+		n += k
+		if count {
+			captured.Store(n)
+		}
+		if err == nil {
+			err = out.drained(q, flushReq.Swap(false))
+		}
+		if !ok {
+			break
+		}
+	}
+	return err
 }
 
 // A consumer is the output side of a live capture.
@@ -531,6 +509,12 @@ type pcapWriter struct {
 	each    bool   // -U
 	held    []span // records not yet written
 	pending int    // their bytes
+	// direct writes the file straight from the capture ring (nil: not
+	// this file); while the queue has the file instead, every take is
+	// written at once, and written (bytes of records) tells the reader
+	// when it has all been.
+	direct  *directWriter
+	written atomic.Int64
 }
 
 // rawPcap is dumper.Pcap that also hands the file to a pcapWriter.
@@ -550,6 +534,7 @@ func (f rawPcap) NewWriter(w io.Writer) (dumper.Writer, int64, error) {
 		return nil, 0, err
 	}
 	f.w.w = w
+	f.w.direct = newDirectWriter(w, f.w.nano, f.w.snap)
 	return pw, n, nil
 }
 
@@ -578,11 +563,11 @@ func (w *pcapWriter) write(q *packetQueue, spans []span, limit int64, done uint6
 	var n uint64
 	var stop error
 	for _, sp := range spans {
-		if q.lazy {
-			// The reader counts a lazy queue's packets, and there
-			// is no -c: the records need not be walked (reading
-			// each header the reader wrote on another processor
-			// cost a quarter of the capture's CPU time).
+		if limit == 0 {
+			// The reader counts the packets when there is no -c:
+			// the records need not be walked (reading each header
+			// the reader wrote on another processor cost a quarter
+			// of the capture's CPU time).
 			w.pending += len(sp.recs)
 		} else if stop == nil {
 			end := 0
@@ -601,7 +586,7 @@ func (w *pcapWriter) write(q *packetQueue, spans []span, limit int64, done uint6
 		}
 		w.held = append(w.held, sp)
 	}
-	if stop != nil || w.each || w.pending >= pcapfile.WriterBufferSize {
+	if stop != nil || w.each || w.direct != nil || w.pending >= pcapfile.WriterBufferSize {
 		if err := w.flush(q); err != nil {
 			return n, err
 		}
@@ -616,6 +601,8 @@ func (w *pcapWriter) flush(q *packetQueue) error {
 		if len(sp.recs) > 0 && err == nil {
 			if _, e := w.w.Write(sp.recs); e != nil {
 				err = fmt.Errorf("%s: %w", w.name, e)
+			} else {
+				w.written.Add(int64(len(sp.recs)))
 			}
 		}
 	}

@@ -327,26 +327,30 @@ func TestLiveRunningCount(t *testing.T) {
 	}
 }
 
-// TestLiveSIGUSR2Flushes captures into a -w file without -U (packets
-// wait in a buffer) and checks that SIGUSR2 writes them out while the
-// capture goes on.
+// TestLiveSIGUSR2Flushes captures into -w - on a pipe without -U:
+// packets wait in the queue (a pipe is not written from the ring), and
+// SIGUSR2 writes them out while the capture goes on.
 func TestLiveSIGUSR2Flushes(t *testing.T) {
 	p := testnet.New(t)
-	out := filepath.Join(t.TempDir(), "u.pcap")
-	cmd := p.Command(testnet.B, snareBin, "-i", p.IfB, "-w", out, "--immediate-mode", "udp")
+	cmd := p.Command(testnet.B, snareBin, "-i", p.IfB, "-w", "-", "--immediate-mode", "udp")
+	out := newSyncBuffer()
+	cmd.Stdout = out
 	stderr := started(t, cmd)
 	sendUDP(t, p, 7003, 5)
-	count := func() string { return packetCount(t, out) }
-	if c := count(); c == "5 packets" {
-		t.Fatalf("the file holds the packets before SIGUSR2: nothing to test")
+	waitCaptured(t, cmd, stderr, 5)
+	// 24-byte file header, then per datagram a 16-byte record header and
+	// a 14+20+8+8-byte frame ("packet i").
+	if n := len(out.String()); n != 24 {
+		t.Fatalf("before SIGUSR2 the pipe holds %d bytes, want the 24 of the header alone", n)
 	}
+	want := 24 + 5*(16+14+20+8+8)
 	deadline := time.Now().Add(10 * time.Second)
-	for count() != "5 packets" {
-		if time.Now().After(deadline) {
-			t.Fatalf("after SIGUSR2 the file holds %q, want 5 packets", count())
-		}
-		signalSnare(t, cmd, syscall.SIGUSR2)
-		time.Sleep(100 * time.Millisecond)
+	signalSnare(t, cmd, syscall.SIGUSR2)
+	for len(out.String()) != want && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := len(out.String()); n != want {
+		t.Errorf("after SIGUSR2 the pipe holds %d bytes, want %d", n, want)
 	}
 	signalSnare(t, cmd, syscall.SIGINT)
 	if code := waitExit(t, cmd); code != 0 {
@@ -354,12 +358,45 @@ func TestLiveSIGUSR2Flushes(t *testing.T) {
 	}
 }
 
-// packetCount is snare --count's "N packets" for a pcap file that may
-// still be being written ("" while it has no complete header).
-func packetCount(t *testing.T, file string) string {
+// TestLiveFileWrittenFromRing checks that a regular -w file is written
+// straight from the ring: every packet counted as captured is already in
+// the file, without -U or SIGUSR2.
+func TestLiveFileWrittenFromRing(t *testing.T) {
+	p := testnet.New(t)
+	file := filepath.Join(t.TempDir(), "d.pcap")
+	cmd := p.Command(testnet.B, snareBin, "-i", p.IfB, "-w", file, "--immediate-mode", "udp port 7004")
+	stderr := started(t, cmd)
+	sendUDP(t, p, 7004, 5)
+	waitCaptured(t, cmd, stderr, 5)
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(24 + 5*(16+14+20+8+8)); fi.Size() != want {
+		t.Errorf("with 5 packets captured the file holds %d bytes, want %d", fi.Size(), want)
+	}
+	signalSnare(t, cmd, syscall.SIGINT)
+	if code := waitExit(t, cmd); code != 0 {
+		t.Fatalf("exit status %d: %s", code, stderr.wait(t))
+	}
+	if r := tcpdump(t, "-nn", "-r", file); r.code != 0 || strings.Count(r.stdout, ".7004: ") != 5 {
+		t.Errorf("tcpdump -r: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// waitCaptured sends SIGUSR1 until snare's statistics line says n
+// packets were captured.
+func waitCaptured(t *testing.T, cmd *exec.Cmd, stderr *syncBuffer, n int) {
 	t.Helper()
-	r := runSnare(t, "--count", "-r", file)
-	return strings.TrimSpace(r.stdout)
+	line := fmt.Sprintf("snare: %d packets captured, ", n)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stderr.String(), line) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q line: %s", line, stderr.String())
+		}
+		signalSnare(t, cmd, syscall.SIGUSR1)
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // TestLivePacketBuffered checks -U on a live -w file (written from

@@ -151,16 +151,25 @@ func (q *packetQueue) add(data []byte, ci *snare.CaptureInfo) bool {
 // addPcap copies a packet into the queue as a little-endian pcap record
 // (producer): the 16-byte record header (time stamp in micro- or
 // nanoseconds, captured and wire lengths), then the bytes cut to snap.
-// It returns false when the queue has been closed.
-func (q *packetQueue) addPcap(data []byte, ci *snare.CaptureInfo, nano bool, snap int) bool {
+// It returns the record's size, or 0 when the queue has been closed.
+func (q *packetQueue) addPcap(data []byte, ci *snare.CaptureInfo, nano bool, snap int) int {
 	wire := max(ci.Length, len(data))
 	if len(data) > snap {
 		data = data[:snap]
 	}
 	r := q.reserve(pcapRecHdr + len(data))
 	if r == nil {
-		return false
+		return 0
 	}
+	putPcapRecHdr(r, ci, len(data), wire, nano)
+	copy(r[pcapRecHdr:], data)
+	return pcapRecHdr + len(data)
+}
+
+// putPcapRecHdr writes a little-endian pcap record header into r: the
+// time stamp in micro- or nanoseconds, then the captured and wire
+// lengths.
+func putPcapRecHdr(r []byte, ci *snare.CaptureInfo, caplen, wire int, nano bool) {
 	frac := uint32(ci.Timestamp.Nanosecond())
 	if !nano {
 		frac /= 1000
@@ -168,10 +177,8 @@ func (q *packetQueue) addPcap(data []byte, ci *snare.CaptureInfo, nano bool, sna
 	le := binary.LittleEndian
 	le.PutUint32(r[0:], uint32(ci.Timestamp.Unix()))
 	le.PutUint32(r[4:], frac)
-	le.PutUint32(r[8:], uint32(len(data)))
+	le.PutUint32(r[8:], uint32(caplen))
 	le.PutUint32(r[12:], uint32(wire))
-	copy(r[pcapRecHdr:], data)
-	return true
 }
 
 // pcapRecHdr is the size of a pcap record header.

@@ -1,0 +1,21 @@
+//go:build !linux
+
+package main
+
+import (
+	"errors"
+	"io"
+
+	"github.com/snare-pcap/snare"
+)
+
+// directWriter writes pcap records straight from the capture ring; only
+// Linux has one (see direct.go).
+type directWriter struct{}
+
+// newDirectWriter returns nil: live -w files go through the queue.
+func newDirectWriter(io.Writer, bool, int) *directWriter { return nil }
+
+func (*directWriter) write([]snare.Packet) (int, error) {
+	return 0, errors.New("no direct writer on this system")
+}

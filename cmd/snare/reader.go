@@ -1,0 +1,118 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/snare-pcap/snare"
+)
+
+// batchSource is what a live capture's reader needs of the handle.
+type batchSource interface {
+	NextBatch() ([]snare.Packet, error)
+	BreakLoop()
+}
+
+// slowWrite is how long a write straight from the ring may take before
+// the reader hands the file to the queue: a little of what the kernel's
+// buffer holds at full rate (4 MiB of 1514-byte frames at 470 kpps is
+// about 6 ms).
+var slowWrite = time.Millisecond
+
+// liveReader takes packets from the handle in batches (no call per
+// packet) and queues them for the output side, or, for a -w file that
+// allows it (pw.direct), writes them itself straight from the ring.
+//
+// While it writes directly, the queue stays empty and the writer
+// goroutine waits. A write that takes longer than slowWrite hands the
+// file to the queue, so that a slow disk does not keep the reader from
+// the ring; the reader takes the file back once the writer has written
+// every byte it was given (pw.written), so records stay in order.
+type liveReader struct {
+	h        batchSource
+	q        *packetQueue
+	pw       *pcapWriter   // the -w file's writer (nil: records for the pipeline)
+	dw       *directWriter // pw.direct, when the reader may use it
+	counts   bool          // the reader counts the captured packets
+	captured *atomic.Uint64
+
+	// how many batches went each way (for tests)
+	directBatches, queuedBatches int
+}
+
+// writeError is a failure to write the -w file, met by the reader.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return e.err.Error() }
+
+// run reads until the handle fails (a break, a close), then closes the
+// queue and returns the handle's error.
+func (r *liveReader) run() error {
+	var total uint64 // packets taken from the handle
+	nano, snap := false, 0
+	if r.pw != nil {
+		nano, snap = r.pw.nano, r.pw.snap
+	}
+	direct := r.dw != nil
+	var queued int64 // bytes of records queued while the queue had the file
+	mustQueue := false
+	for {
+		pkts, err := r.h.NextBatch()
+		if err != nil {
+			r.q.publish()
+			if errors.Is(err, snare.ErrTimeout) {
+				continue
+			}
+			r.q.close()
+			return err
+		}
+		if !direct && r.dw != nil && !mustQueue && r.pw.written.Load() == queued {
+			direct = true // the writer has written all it was given
+		}
+		mustQueue = false
+		if direct {
+			start := time.Now()
+			if _, err := r.dw.write(pkts); err != nil {
+				r.q.close()
+				return &writeError{fmt.Errorf("%s: %w", r.pw.name, err)}
+			}
+			if time.Since(start) >= slowWrite {
+				// Let the queue take the next batch at least.
+				direct, mustQueue = false, true
+			}
+			r.directBatches++
+		} else {
+			ok := true
+			for i := range pkts {
+				p := &pkts[i]
+				if r.pw != nil {
+					n := r.q.addPcap(p.Data, &p.Info, nano, snap)
+					queued += int64(n)
+					ok = n > 0
+				} else {
+					ok = r.q.add(p.Data, &p.Info)
+				}
+				if !ok {
+					break
+				}
+			}
+			if !ok { // the consumer has stopped
+				r.h.BreakLoop()
+				continue
+			}
+			r.queuedBatches++
+			// Publish every batch: even with another block ready the
+			// next NextBatch may wait, if the block's packets are all
+			// filtered out in user space. A lazy queue takes only the
+			// lock; a waiting consumer is woken, but one that keeps up
+			// with the reader waits only between blocks.
+			r.q.publish()
+		}
+		total += uint64(len(pkts))
+		if r.counts {
+			r.captured.Store(total)
+		}
+	}
+}

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/snare-pcap/snare"
+	"github.com/snare-pcap/snare/link"
+	"github.com/snare-pcap/snare/pcapfile"
+)
+
+// fakeBatches is a batchSource that hands out prepared batches, calling
+// before ahead of each, then ErrBreak.
+type fakeBatches struct {
+	batches [][]snare.Packet
+	i       int
+	before  func(i int)
+}
+
+func (f *fakeBatches) NextBatch() ([]snare.Packet, error) {
+	if f.i == len(f.batches) {
+		return nil, snare.ErrBreak
+	}
+	if f.before != nil {
+		f.before(f.i)
+	}
+	f.i++
+	return f.batches[f.i-1], nil
+}
+
+func (f *fakeBatches) BreakLoop() {}
+
+// testBatches makes n batches of packets of varied sizes (empty, short,
+// longer than snap) with distinct bytes and time stamps.
+func testBatches(n int) [][]snare.Packet {
+	var out [][]snare.Packet
+	k := 0
+	for b := range n {
+		var batch []snare.Packet
+		for range 1 + b%7 {
+			size := (k * 37) % 300
+			data := make([]byte, size)
+			for i := range data {
+				data[i] = byte(k + i)
+			}
+			batch = append(batch, snare.Packet{Data: data, Info: snare.CaptureInfo{
+				Timestamp:     time.Unix(int64(1700000000+k), int64(k*1001)),
+				CaptureLength: size,
+				Length:        size + k%3,
+			}})
+			k++
+		}
+		out = append(out, batch)
+	}
+	return out
+}
+
+// runLive runs a liveReader on src and the output side as capture does,
+// into the pcap file name (or, for "-", a pipe read back into the
+// returned bytes), and returns the file's bytes and the reader.
+func runLive(t *testing.T, src *fakeBatches, snap int, name string) ([]byte, *liveReader) {
+	t.Helper()
+	pipe := name == "-"
+	var e env
+	var piped chan []byte
+	if pipe {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.stdout = w
+		piped = make(chan []byte)
+		go func() { b, _ := io.ReadAll(r); piped <- b }()
+		defer func() { w.Close() }()
+	}
+	cfg := &config{writeFile: name}
+	pw, err := newPcapWriter(cfg, &e, outputSpec{linkType: link.EN10MB, snapLen: snap, nano: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pipe != (pw.direct == nil) {
+		t.Fatalf("pipe %v, direct writer %v", pipe, pw.direct != nil)
+	}
+	q := newPacketQueue(4 << 20)
+	var captured atomic.Uint64
+	rd := &liveReader{h: src, q: q, pw: pw, dw: pw.direct, counts: true, captured: &captured}
+	readErr := make(chan error, 1)
+	go func() { readErr <- rd.run() }()
+	var flush atomic.Bool
+	if err := writeQueued(q, pw, 0, false, &captured, &flush); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-readErr; !errors.Is(err, snare.ErrBreak) {
+		t.Fatalf("reader: %v", err)
+	}
+	if err := pw.finish(q); err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, b := range src.batches {
+		want += len(b)
+	}
+	if got := captured.Load(); got != uint64(want) {
+		t.Errorf("captured %d, want %d", got, want)
+	}
+	if pipe {
+		e.stdout.(*os.File).Close()
+		return <-piped, rd
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, rd
+}
+
+// checkRecords reads file back and compares every record with the
+// batches' packets, cut to snap.
+func checkRecords(t *testing.T, file []byte, batches [][]snare.Packet, snap int) {
+	t.Helper()
+	r, err := pcapfile.NewReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	for _, batch := range batches {
+		for _, p := range batch {
+			data, ci, err := r.ReadPacketData()
+			if err != nil {
+				t.Fatalf("record %d: %v", i, err)
+			}
+			want := p.Data[:min(len(p.Data), snap)]
+			if !bytes.Equal(data, want) || ci.Length != p.Info.Length || !ci.Timestamp.Equal(p.Info.Timestamp) {
+				t.Fatalf("record %d: %d/%d bytes at %v, want %d/%d at %v", i, len(data), ci.Length, ci.Timestamp,
+					len(want), p.Info.Length, p.Info.Timestamp)
+			}
+			i++
+		}
+	}
+	if _, _, err := r.ReadPacketData(); err != io.EOF {
+		t.Fatalf("after %d records: %v, want EOF", i, err)
+	}
+}
+
+// TestReaderWritesFromRing checks a -w file written by the reader
+// itself: every record in order, cut to the snap length.
+func TestReaderWritesFromRing(t *testing.T) {
+	batches := testBatches(60)
+	file, rd := runLive(t, &fakeBatches{batches: batches}, 200, filepath.Join(t.TempDir(), "out.pcap"))
+	checkRecords(t, file, batches, 200)
+	if rd.directBatches != len(batches) || rd.queuedBatches != 0 {
+		t.Errorf("%d batches written directly and %d queued, want all %d directly", rd.directBatches, rd.queuedBatches, len(batches))
+	}
+}
+
+// TestReaderFallsBackToQueue makes every direct write count as slow, so
+// the reader hands the file to the queue after each and takes it back
+// whenever the writer has caught up: the records must stay whole and in
+// order across every switch.
+func TestReaderFallsBackToQueue(t *testing.T) {
+	defer func(d time.Duration) { slowWrite = d }(slowWrite)
+	slowWrite = 0
+	batches := testBatches(90)
+	name := filepath.Join(t.TempDir(), "out.pcap")
+	src := &fakeBatches{batches: batches}
+	// Before every third batch, wait until the file holds all earlier
+	// records: the writer has caught up and the reader may take the file
+	// back.
+	src.before = func(i int) {
+		if i%3 != 0 {
+			return
+		}
+		want := int64(24)
+		for _, b := range batches[:i] {
+			for _, p := range b {
+				want += int64(pcapRecHdr + min(len(p.Data), 200))
+			}
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			fi, err := os.Stat(name)
+			if err == nil && fi.Size() == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("before batch %d the file never held %d bytes", i, want)
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	file, rd := runLive(t, src, 200, name)
+	checkRecords(t, file, batches, 200)
+	if rd.directBatches < 2 || rd.queuedBatches < 2 {
+		t.Errorf("%d batches written directly and %d queued: the test did not switch both ways", rd.directBatches, rd.queuedBatches)
+	}
+}
+
+// TestReaderQueuesForPipe checks that a pipe is written through the
+// queue, with the same records.
+func TestReaderQueuesForPipe(t *testing.T) {
+	batches := testBatches(40)
+	file, rd := runLive(t, &fakeBatches{batches: batches}, 100, "-")
+	checkRecords(t, file, batches, 100)
+	if rd.directBatches != 0 || rd.queuedBatches != len(batches) {
+		t.Errorf("%d batches written directly and %d queued, want all %d queued", rd.directBatches, rd.queuedBatches, len(batches))
+	}
+}

@@ -47,6 +47,8 @@ type writeError struct{ err error }
 
 func (e *writeError) Error() string { return e.err.Error() }
 
+func (e *writeError) Unwrap() error { return e.err }
+
 // run reads until the handle fails (a break, a close), then closes the
 // queue and returns the handle's error.
 func (r *liveReader) run() error {

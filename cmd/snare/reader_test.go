@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -6,7 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -210,5 +214,37 @@ func TestReaderQueuesForPipe(t *testing.T) {
 	checkRecords(t, file, batches, 100)
 	if rd.directBatches != 0 || rd.queuedBatches != len(batches) {
 		t.Errorf("%d batches written directly and %d queued, want all %d queued", rd.directBatches, rd.queuedBatches, len(batches))
+	}
+}
+
+// TestReaderWriteError checks that a failed write straight from the ring
+// stops the reader with an error that names the file.
+func TestReaderWriteError(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "out.pcap")
+	pw, err := newPcapWriter(&config{writeFile: name}, &env{}, outputSpec{linkType: link.EN10MB, snapLen: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pw.finish(nil)
+	// The same file, read-only: writev fails with EBADF.
+	ro, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	dw := newDirectWriter(ro, false, 100)
+	if dw == nil {
+		t.Fatal("no direct writer for a regular file")
+	}
+	q := newPacketQueue(4 << 20)
+	var captured atomic.Uint64
+	rd := &liveReader{h: &fakeBatches{batches: testBatches(3)}, q: q, pw: pw, dw: dw, counts: true, captured: &captured}
+	err = rd.run()
+	var we *writeError
+	if !errors.As(err, &we) || !strings.Contains(err.Error(), name+": ") || !errors.Is(err, syscall.EBADF) {
+		t.Fatalf("reader returned %v, want a write error naming %s", err, name)
+	}
+	if spans, ok := q.take(); ok || len(spans) != 0 {
+		t.Errorf("the queue is not closed after the write error")
 	}
 }

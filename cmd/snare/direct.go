@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -14,16 +15,25 @@ import (
 )
 
 // directWriter writes pcap records to a file straight from the capture
-// ring with writev(2): each record's 16-byte header from a small buffer
-// of its own, then the packet's bytes where the kernel put them. A live
-// -w thus copies each packet once (into the page cache), not twice
-// (into the queue, then the page cache), and for /dev/null not at all.
+// ring with writev(2): record headers from a buffer of its own, and each
+// packet's bytes where the kernel put them. A live -w thus copies a
+// packet once (into the page cache), not twice (into the queue, then the
+// page cache), and for /dev/null not at all.
+//
+// Short packets (copyMax bytes or less) are copied next to their
+// headers instead, and a run of batches of nothing but short packets is
+// held (staged) and written in one call once stageBytes are pending,
+// stageAge after the first, at a flush, or with the next batch that has
+// a long packet: a system call per batch cost more than the copies
+// for 60-byte frames. A batch with a long packet is written before
+// write returns, since the ring's bytes are only valid until the next
+// read.
 //
 // It writes from the reading goroutine, so a write that blocks holds
 // up the reader: it is used only for files whose writes do not wait for
 // a reader (regular files, and character devices that are not
 // terminals), and the capture falls back to the queue when a write
-// is slow (see capture).
+// is slow (see liveReader).
 type directWriter struct {
 	rc   syscall.RawConn
 	nano bool
@@ -31,18 +41,33 @@ type directWriter struct {
 	// null: the file is the null device, whose writes return at once
 	// and touch no byte (see writeOnce).
 	null bool
+	// each: write every batch at once (-U)
+	each bool
 
-	iov   []unix.Iovec // the records of one batch
-	hdrs  []byte       // their headers
+	stage []byte       // record headers, and the short packets' bytes
+	since time.Time    // when the stage's first record was added
+	iov   []unix.Iovec // what one write call writes
 	todo  []unix.Iovec // what writeOnce has left to write
 	n     uintptr      // writeOnce's result
 	errno syscall.Errno
 	once  func(fd uintptr) bool // writeOnce, bound once (no allocation per write)
 }
 
+// copyMax is the longest packet write copies next to its record header
+// rather than pointing the kernel at it in the ring.
+const copyMax = 128
+
+// stageBytes and stageAge bound what a directWriter holds: records are
+// written once this many bytes are pending, or this long after the
+// first of them (at the next batch, or the capture timeout's wake-up).
+const (
+	stageBytes = 256 << 10
+	stageAge   = time.Second
+)
+
 // newDirectWriter returns a directWriter for w, or nil when w is not a
 // file that may be written from the ring.
-func newDirectWriter(w io.Writer, nano bool, snap int) *directWriter {
+func newDirectWriter(w io.Writer, nano bool, snap int, each bool) *directWriter {
 	f, ok := w.(*os.File)
 	if !ok {
 		return nil
@@ -69,20 +94,29 @@ func newDirectWriter(w io.Writer, nano bool, snap int) *directWriter {
 	if err != nil {
 		return nil
 	}
-	d := &directWriter{rc: rc, nano: nano, snap: snap, null: null}
+	d := &directWriter{rc: rc, nano: nano, snap: snap, null: null, each: each}
 	d.once = d.writeOnce
 	return d
 }
 
-// write writes pkts as pcap records and returns how many bytes that
-// was.
-func (d *directWriter) write(pkts []snare.Packet) (int, error) {
-	if need := len(pkts) * pcapRecHdr; cap(d.hdrs) < need {
-		d.hdrs = make([]byte, need)
-		d.iov = make([]unix.Iovec, 0, 2*len(pkts))
+// write adds pkts as pcap records, and writes what is staged and pkts
+// when a packet is long, the stage is full or old (now is the time),
+// or with -U. It returns whether it wrote.
+func (d *directWriter) write(pkts []snare.Packet, now time.Time) (bool, error) {
+	// The stage must not grow while iovecs point into it.
+	if need := len(pkts) * (pcapRecHdr + copyMax); cap(d.stage)-len(d.stage) < need {
+		if err := d.flush(); err != nil {
+			return true, err
+		}
+		if cap(d.stage) < stageBytes+need {
+			d.stage = make([]byte, 0, stageBytes+need)
+		}
 	}
-	iov := d.iov[:0]
-	total := 0
+	if len(d.stage) == 0 {
+		d.since = now
+	}
+	stage, iov := d.stage, d.iov[:0]
+	run := 0 // start of the staged records not yet in iov
 	for i := range pkts {
 		p := &pkts[i]
 		data := p.Data
@@ -90,18 +124,45 @@ func (d *directWriter) write(pkts []snare.Packet) (int, error) {
 		if len(data) > d.snap {
 			data = data[:d.snap]
 		}
-		h := d.hdrs[i*pcapRecHdr : (i+1)*pcapRecHdr]
-		putPcapRecHdr(h, &p.Info, len(data), wire, d.nano)
-		iov = append(iov, unix.Iovec{Base: &h[0]})
-		iov[len(iov)-1].SetLen(pcapRecHdr)
-		if len(data) > 0 {
-			iov = append(iov, unix.Iovec{Base: &data[0]})
-			iov[len(iov)-1].SetLen(len(data))
+		off := len(stage)
+		stage = stage[:off+pcapRecHdr]
+		putPcapRecHdr(stage[off:], &p.Info, len(data), wire, d.nano)
+		if len(data) <= copyMax {
+			stage = append(stage, data...)
+			continue
 		}
-		total += pcapRecHdr + len(data)
+		iov = appendIovec(iov, stage[run:])
+		iov = appendIovec(iov, data)
+		run = len(stage)
 	}
+	d.stage = stage
+	if len(iov) == 0 && !d.each && len(stage) < stageBytes && now.Sub(d.since) < stageAge {
+		return false, nil // only short packets: they wait in the stage
+	}
+	iov = appendIovec(iov, stage[run:])
 	d.iov = iov
-	return total, d.writev(iov)
+	d.stage = stage[:0]
+	return true, d.writev(iov)
+}
+
+// flush writes what is staged.
+func (d *directWriter) flush() error {
+	if len(d.stage) == 0 {
+		return nil
+	}
+	d.iov = appendIovec(d.iov[:0], d.stage)
+	d.stage = d.stage[:0]
+	return d.writev(d.iov)
+}
+
+// appendIovec appends an iovec for b, if it is not empty.
+func appendIovec(iov []unix.Iovec, b []byte) []unix.Iovec {
+	if len(b) == 0 {
+		return iov
+	}
+	iov = append(iov, unix.Iovec{Base: &b[0]})
+	iov[len(iov)-1].SetLen(len(b))
+	return iov
 }
 
 // writev writes every byte iov describes, however many calls that

@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"io"
+	"time"
 
 	"github.com/snare-pcap/snare"
 )
@@ -14,8 +15,10 @@ import (
 type directWriter struct{}
 
 // newDirectWriter returns nil: live -w files go through the queue.
-func newDirectWriter(io.Writer, bool, int) *directWriter { return nil }
+func newDirectWriter(io.Writer, bool, int, bool) *directWriter { return nil }
 
-func (*directWriter) write([]snare.Packet) (int, error) {
-	return 0, errors.New("no direct writer on this system")
+func (*directWriter) write([]snare.Packet, time.Time) (bool, error) {
+	return false, errors.New("no direct writer on this system")
 }
+
+func (*directWriter) flush() error { return nil }

@@ -305,7 +305,7 @@ func capture(cfg *config, e *env) error {
 	// is ignored rather than killing the process (see watchSignals).
 	done := make(chan struct{})
 	defer close(done)
-	var flushReq atomic.Bool
+	var flushReq, syncReq atomic.Bool // SIGUSR2, for the writer and the reader
 	go func() {
 		for {
 			select {
@@ -317,6 +317,7 @@ func capture(cfg *config, e *env) error {
 					printStats(e, h, captured.Load(), false)
 				case syscall.SIGUSR2:
 					flushReq.Store(true)
+					syncReq.Store(true)
 					q.wake()
 				default:
 					interrupted.Store(true)
@@ -342,7 +343,7 @@ func capture(cfg *config, e *env) error {
 	}
 
 	// The reader: from the handle into the queue, or into the file.
-	rd := &liveReader{h: h, q: q, pw: pw, dw: dw, counts: readerCounts, captured: &captured}
+	rd := &liveReader{h: h, q: q, pw: pw, dw: dw, counts: readerCounts, captured: &captured, sync: &syncReq}
 	readErr := make(chan error, 1)
 	go func() { readErr <- rd.run() }()
 
@@ -534,7 +535,7 @@ func (f rawPcap) NewWriter(w io.Writer) (dumper.Writer, int64, error) {
 		return nil, 0, err
 	}
 	f.w.w = w
-	f.w.direct = newDirectWriter(w, f.w.nano, f.w.snap)
+	f.w.direct = newDirectWriter(w, f.w.nano, f.w.snap, f.w.each)
 	return pw, n, nil
 }
 

@@ -100,6 +100,13 @@ func (s *syncBuffer) wait(t *testing.T) string {
 // sendUDP sends n datagrams "packet i" from namespace A to B's port.
 func sendUDP(t *testing.T, p *testnet.Pair, port, n int) {
 	t.Helper()
+	sendUDPSize(t, p, port, n, 0)
+}
+
+// sendUDPSize sends n datagrams "packet i", padded with zeros to size
+// bytes when longer, from namespace A to B's port.
+func sendUDPSize(t *testing.T, p *testnet.Pair, port, n, size int) {
+	t.Helper()
 	p.Do(t, testnet.A, func() {
 		// Unconnected, so B's port unreachable errors do not fail the
 		// next write.
@@ -111,7 +118,11 @@ func sendUDP(t *testing.T, p *testnet.Pair, port, n int) {
 		defer c.Close()
 		to := net.UDPAddrFromAddrPort(netip.AddrPortFrom(p.AddrB, uint16(port)))
 		for i := 0; i < n; i++ {
-			if _, err := c.WriteToUDP([]byte(fmt.Sprintf("packet %d", i)), to); err != nil {
+			b := []byte(fmt.Sprintf("packet %d", i))
+			if len(b) < size {
+				b = append(b, make([]byte, size-len(b))...)
+			}
+			if _, err := c.WriteToUDP(b, to); err != nil {
 				t.Error(err)
 				return
 			}
@@ -358,22 +369,38 @@ func TestLiveSIGUSR2Flushes(t *testing.T) {
 	}
 }
 
-// TestLiveFileWrittenFromRing checks that a regular -w file is written
-// straight from the ring: every packet counted as captured is already in
-// the file, without -U or SIGUSR2.
+// TestLiveFileWrittenFromRing checks a regular -w file, written straight
+// from the ring: long packets are in the file as soon as they are
+// counted as captured, without -U or SIGUSR2; short ones are held and
+// follow once the capture has been idle for its timeout.
 func TestLiveFileWrittenFromRing(t *testing.T) {
 	p := testnet.New(t)
 	file := filepath.Join(t.TempDir(), "d.pcap")
 	cmd := p.Command(testnet.B, snareBin, "-i", p.IfB, "-w", file, "--immediate-mode", "udp port 7004")
 	stderr := started(t, cmd)
-	sendUDP(t, p, 7004, 5)
-	waitCaptured(t, cmd, stderr, 5)
-	fi, err := os.Stat(file)
-	if err != nil {
-		t.Fatal(err)
+	size := func() int64 {
+		fi, err := os.Stat(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
 	}
-	if want := int64(24 + 5*(16+14+20+8+8)); fi.Size() != want {
-		t.Errorf("with 5 packets captured the file holds %d bytes, want %d", fi.Size(), want)
+	// 24-byte file header; per datagram a 16-byte record header and
+	// 14+20+8 bytes of headers before the payload.
+	sendUDPSize(t, p, 7004, 3, 1000)
+	waitCaptured(t, cmd, stderr, 3)
+	want := int64(24 + 3*(16+14+20+8+1000))
+	if got := size(); got != want {
+		t.Errorf("with 3 long packets captured the file holds %d bytes, want %d", got, want)
+	}
+	sendUDP(t, p, 7004, 2)
+	want += 2 * (16 + 14 + 20 + 8 + 8)
+	deadline := time.Now().Add(10 * time.Second)
+	for size() != want && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := size(); got != want {
+		t.Errorf("the short packets never reached the file: it holds %d bytes, want %d", got, want)
 	}
 	signalSnare(t, cmd, syscall.SIGINT)
 	if code := waitExit(t, cmd); code != 0 {

@@ -37,6 +37,9 @@ type liveReader struct {
 	dw       *directWriter // pw.direct, when the reader may use it
 	counts   bool          // the reader counts the captured packets
 	captured *atomic.Uint64
+	sync     *atomic.Bool // SIGUSR2: write what the direct writer holds
+
+	queued int64 // bytes of records queued while the queue had the file
 
 	// how many batches went each way (for tests)
 	directBatches, queuedBatches int
@@ -49,8 +52,8 @@ func (e *writeError) Error() string { return e.err.Error() }
 
 func (e *writeError) Unwrap() error { return e.err }
 
-// run reads until the handle fails (a break, a close), then closes the
-// queue and returns the handle's error.
+// run reads until the handle fails (a break, a close), then writes what
+// it holds, closes the queue and returns the handle's error.
 func (r *liveReader) run() error {
 	var total uint64 // packets taken from the handle
 	nano, snap := false, 0
@@ -58,29 +61,52 @@ func (r *liveReader) run() error {
 		nano, snap = r.pw.nano, r.pw.snap
 	}
 	direct := r.dw != nil
-	var queued int64 // bytes of records queued while the queue had the file
 	mustQueue := false
+	// flush writes what the direct writer holds.
+	flush := func() error {
+		if !direct {
+			return nil
+		}
+		if err := r.dw.flush(); err != nil {
+			r.q.close()
+			return &writeError{fmt.Errorf("%s: %w", r.pw.name, err)}
+		}
+		return nil
+	}
 	for {
 		pkts, err := r.h.NextBatch()
 		if err != nil {
 			r.q.publish()
 			if errors.Is(err, snare.ErrTimeout) {
+				// Idle for the capture timeout: what is staged goes out.
+				if err := flush(); err != nil {
+					return err
+				}
 				continue
+			}
+			if err := flush(); err != nil {
+				return err
 			}
 			r.q.close()
 			return err
 		}
-		if !direct && r.dw != nil && !mustQueue && r.pw.written.Load() == queued {
+		if r.sync != nil && r.sync.Swap(false) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if !direct && r.dw != nil && !mustQueue && r.pw.written.Load() == r.queued {
 			direct = true // the writer has written all it was given
 		}
 		mustQueue = false
 		if direct {
 			start := time.Now()
-			if _, err := r.dw.write(pkts); err != nil {
+			wrote, err := r.dw.write(pkts, start)
+			if err != nil {
 				r.q.close()
 				return &writeError{fmt.Errorf("%s: %w", r.pw.name, err)}
 			}
-			if time.Since(start) >= slowWrite {
+			if wrote && time.Since(start) >= slowWrite {
 				// Let the queue take the next batch at least.
 				direct, mustQueue = false, true
 			}
@@ -91,7 +117,7 @@ func (r *liveReader) run() error {
 				p := &pkts[i]
 				if r.pw != nil {
 					n := r.q.addPcap(p.Data, &p.Info, nano, snap)
-					queued += int64(n)
+					r.queued += int64(n)
 					ok = n > 0
 				} else {
 					ok = r.q.add(p.Data, &p.Info)

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -25,6 +26,7 @@ type fakeBatches struct {
 	batches [][]snare.Packet
 	i       int
 	before  func(i int)
+	reader  *liveReader // the reader reading it (set by runLive)
 }
 
 func (f *fakeBatches) NextBatch() ([]snare.Packet, error) {
@@ -94,6 +96,7 @@ func runLive(t *testing.T, src *fakeBatches, snap int, name string) ([]byte, *li
 	q := newPacketQueue(4 << 20)
 	var captured atomic.Uint64
 	rd := &liveReader{h: src, q: q, pw: pw, dw: pw.direct, counts: true, captured: &captured}
+	src.reader = rd
 	readErr := make(chan error, 1)
 	go func() { readErr <- rd.run() }()
 	var flush atomic.Bool
@@ -171,35 +174,23 @@ func TestReaderFallsBackToQueue(t *testing.T) {
 	defer func(d time.Duration) { slowWrite = d }(slowWrite)
 	slowWrite = 0
 	batches := testBatches(90)
-	name := filepath.Join(t.TempDir(), "out.pcap")
 	src := &fakeBatches{batches: batches}
-	// Before every third batch, wait until the file holds all earlier
-	// records: the writer has caught up and the reader may take the file
-	// back.
+	// Before every third batch, wait until the writer has written all
+	// the reader queued: the reader may take the file back.
 	src.before = func(i int) {
 		if i%3 != 0 {
 			return
 		}
-		want := int64(24)
-		for _, b := range batches[:i] {
-			for _, p := range b {
-				want += int64(pcapRecHdr + min(len(p.Data), 200))
-			}
-		}
 		deadline := time.Now().Add(10 * time.Second)
-		for {
-			fi, err := os.Stat(name)
-			if err == nil && fi.Size() == want {
-				return
-			}
+		for src.reader.pw.written.Load() != src.reader.queued {
 			if time.Now().After(deadline) {
-				t.Errorf("before batch %d the file never held %d bytes", i, want)
+				t.Errorf("before batch %d the writer never caught up", i)
 				return
 			}
 			time.Sleep(time.Millisecond)
 		}
 	}
-	file, rd := runLive(t, src, 200, name)
+	file, rd := runLive(t, src, 200, filepath.Join(t.TempDir(), "out.pcap"))
 	checkRecords(t, file, batches, 200)
 	if rd.directBatches < 2 || rd.queuedBatches < 2 {
 		t.Errorf("%d batches written directly and %d queued: the test did not switch both ways", rd.directBatches, rd.queuedBatches)
@@ -232,7 +223,7 @@ func TestReaderWriteError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ro.Close()
-	dw := newDirectWriter(ro, false, 100)
+	dw := newDirectWriter(ro, false, 100, true)
 	if dw == nil {
 		t.Fatal("no direct writer for a regular file")
 	}
@@ -246,5 +237,110 @@ func TestReaderWriteError(t *testing.T) {
 	}
 	if spans, ok := q.take(); ok || len(spans) != 0 {
 		t.Errorf("the queue is not closed after the write error")
+	}
+}
+
+// BenchmarkDirectWrite measures writing batches of 128 packets straight
+// to /dev/null (the packets here are in the cache, unlike a ring's).
+func BenchmarkDirectWrite(b *testing.B) {
+	for _, size := range []int{60, 200, 700, 1514} {
+		b.Run(fmt.Sprint(size), func(b *testing.B) {
+			f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer f.Close()
+			dw := newDirectWriter(f, false, 262144, false)
+			if dw == nil {
+				b.Fatal("no direct writer for /dev/null")
+			}
+			batch := make([]snare.Packet, 128)
+			ring := make([]byte, 128*size)
+			for i := range batch {
+				batch[i] = snare.Packet{Data: ring[i*size : (i+1)*size], Info: snare.CaptureInfo{Timestamp: time.Unix(1, 0), CaptureLength: size, Length: size}}
+			}
+			b.SetBytes(int64(len(batch) * size))
+			now := time.Now()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := dw.write(batch, now); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/pkt")
+		})
+	}
+}
+
+// TestDirectWriterStages checks when a directWriter writes: batches of
+// short packets wait in its stage until a batch with a long packet, a
+// full or old stage, a flush, or -U.
+func TestDirectWriterStages(t *testing.T) {
+	pkt := func(size int) snare.Packet {
+		return snare.Packet{Data: make([]byte, size), Info: snare.CaptureInfo{Timestamp: time.Unix(5, 0), CaptureLength: size, Length: size}}
+	}
+	short, long := pkt(copyMax), pkt(copyMax+1)
+	rec := func(p snare.Packet) int64 { return int64(pcapRecHdr + len(p.Data)) }
+	for _, each := range []bool{false, true} {
+		f, err := os.Create(filepath.Join(t.TempDir(), "stage"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		dw := newDirectWriter(f, false, 262144, each)
+		now := time.Unix(100, 0)
+		var want int64 // bytes the file must hold
+		step := func(what string, pkts []snare.Packet, at time.Time, wantWrote bool) {
+			t.Helper()
+			wrote, err := dw.write(pkts, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range pkts {
+				if wantWrote || each {
+					want += rec(p)
+				}
+			}
+			if wrote != (wantWrote || each) {
+				t.Errorf("-U %v, %s: wrote %v", each, what, wrote)
+			}
+		}
+		size := func() int64 {
+			fi, err := f.Stat()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fi.Size()
+		}
+		step("short packets", []snare.Packet{short, short}, now, false)
+		staged := 2 * rec(short)
+		if got := size(); got != want {
+			t.Fatalf("-U %v: after short packets the file holds %d bytes, want %d", each, got, want)
+		}
+		step("a long packet", []snare.Packet{short, long}, now, true)
+		if !each {
+			want += staged // the earlier short packets went out with it
+		}
+		if got := size(); got != want {
+			t.Fatalf("-U %v: after a long packet the file holds %d bytes, want %d", each, got, want)
+		}
+		step("short packets", []snare.Packet{short}, now, false)
+		step("short packets after stageAge", []snare.Packet{short}, now.Add(stageAge), true)
+		if !each {
+			want += rec(short)
+		}
+		if got := size(); got != want {
+			t.Fatalf("-U %v: after stageAge the file holds %d bytes, want %d", each, got, want)
+		}
+		step("short packets", []snare.Packet{short}, now, false)
+		if err := dw.flush(); err != nil {
+			t.Fatal(err)
+		}
+		if !each {
+			want += rec(short)
+		}
+		if got := size(); got != want {
+			t.Fatalf("-U %v: after flush the file holds %d bytes, want %d", each, got, want)
+		}
 	}
 }

@@ -29,6 +29,9 @@
 #                                          # another build of the CLI alongside, for before/after
 #   OUT=/var/tmp/live.pcap CAPTURERS="tcpdump snare" ./bench/live.sh
 #                                          # -w a regular file instead of /dev/null
+#   SCHED=1 CAPTURERS=snare ./bench/live.sh # scheduler trace of the whole machine while sending:
+#                                          # perf sched record -a into $W/snlive_*.sched
+#                                          # (read it with perf sched timehist/latency)
 #   PERF=1 CAPTURERS=snare ./bench/live.sh  # profile: perf record -g into $W/snlive_*.perf
 #                                          # (CPU columns then include perf itself)
 # Namespaces are deleted on exit, always.
@@ -153,7 +156,9 @@ run_one() { # scenario capturer
   local c0 u0 s0 x0 t0 t1
   read -r c0 u0 s0 x0 < <(cpu_ticks "$CAP_PID")
   t0=${EPOCHREALTIME/[.,]/}
-  ip netns exec "$NSA" timeout -s INT "$GENMAX" "${gen[@]}" > "$log.gen" 2>&1 || echo "(generator exit $?)" >> "$log.gen"
+  local rec=()
+  if [ -n "${SCHED:-}" ]; then rec=(perf sched record -q -a -o "$log.sched" --); fi
+  "${rec[@]}" ip netns exec "$NSA" timeout -s INT "$GENMAX" "${gen[@]}" > "$log.gen" 2>&1 || echo "(generator exit $?)" >> "$log.gen"
   t1=${EPOCHREALTIME/[.,]/}
   sleep 2
   local c1 u1 s1 x1

@@ -297,6 +297,9 @@ func capture(cfg *config, e *env) error {
 	// takes over while writes are slow, and should hand the file back
 	// soon.
 	q.lazy = readerCounts && !pw.each && dw == nil
+	if dw == nil {
+		q.prefault()
+	}
 	var interrupted atomic.Bool
 
 	sigs := make(chan os.Signal, 4)

@@ -92,10 +92,16 @@ func newPacketQueue(limit int) *packetQueue {
 	q := &packetQueue{max: max(2, limit/batchBytes)}
 	q.data.L = &q.mu
 	q.room.L = &q.mu
-	// The first batches are ready and their pages touched: the reader
-	// should not pay page faults (some 256 per batch) when traffic
-	// starts.
-	for range min(prefault, q.max) {
+	return q
+}
+
+// prefault makes the first batches ready and touches their pages, so
+// that the producer does not pay page faults (some 256 per batch) when
+// traffic starts.
+func (q *packetQueue) prefault() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for q.nbatch < min(prefaultBatches, q.max) {
 		b := &batch{buf: make([]byte, batchBytes), owned: true}
 		for i := 0; i < len(b.buf); i += 4096 {
 			b.buf[i] = 1
@@ -103,11 +109,10 @@ func newPacketQueue(limit int) *packetQueue {
 		q.free = append(q.free, b)
 		q.nbatch++
 	}
-	return q
 }
 
-// prefault is the number of batches a queue starts with.
-const prefault = 8
+// prefaultBatches is the number of batches prefault makes.
+const prefaultBatches = 8
 
 // lazyBatches is how many finished batches wake a lazy queue's
 // consumer.

@@ -24,6 +24,9 @@
 #   N60=2000000 N1514=1000000 ./bench/live.sh
 #   SCENARIOS="r1m r1mK" ./bench/live.sh
 #   SCENARIOS=t60r GAP=25us CAPTURERS="tcpdumpI snareI" ./bench/live.sh
+#   SCENARIOS=t1514r RATE=300000pps CAPTURERS="livecap fanout2" ./bench/live.sh
+#                                          # 1514-byte frames at a fixed rate (trafgen -b RATE, or
+#                                          # -t GAP): where drops start
 #                                          # immediate mode at a fixed rate (one frame per GAP)   # tcpreplay --topspeed of the 1M-packet corpus (-K: preloaded)
 #   OLD_SNARE=/tmp/old/snare CAPTURERS="tcpdump snare snareOld snareP snareOldP" ./bench/live.sh
 #                                          # another build of the CLI alongside, for before/after
@@ -44,6 +47,7 @@ NSA=snbenchA NSB=snbenchB
 N60=${N60:-2000000}
 N1514=${N1514:-1000000}
 N60R=${N60R:-200000}   # t60r: 60-byte frames at a fixed rate (trafgen -t GAP)
+N1514R=${N1514R:-300000} # t1514r: 1514-byte frames at a fixed rate (trafgen -t GAP)
 GAP=${GAP:-25us}
 GENMAX=${GENMAX:-120}
 REPEAT=${REPEAT:-1}
@@ -142,6 +146,8 @@ run_one() { # scenario capturer
     t60)   n=$N60;   gen=(trafgen --dev vethA --conf "$W/sn_udp60.trafgen" -n "$N60" --cpus 1 --no-sock-mem) ;;
     t1514) n=$N1514; gen=(trafgen --dev vethA --conf "$W/sn_udp1514.trafgen" -n "$N1514" --cpus 1 --no-sock-mem) ;;
     t60r)  n=$N60R;   gen=(trafgen --dev vethA --conf "$W/sn_udp60.trafgen" -n "$N60R" --cpus 1 --no-sock-mem -t "$GAP") ;;
+    t1514r) n=$N1514R; gen=(trafgen --dev vethA --conf "$W/sn_udp1514.trafgen" -n "$N1514R" --cpus 1 --no-sock-mem)
+            if [ -n "${RATE:-}" ]; then gen+=(-b "$RATE"); else gen+=(-t "$GAP"); fi ;;
     r1m)   n=1000000; gen=(tcpreplay --topspeed -i vethA "$W/c1m.pcap") ;;
     r1mK)  n=1000000; gen=(tcpreplay --topspeed -K -i vethA "$W/c1m.pcap") ;;
   esac

@@ -11,7 +11,9 @@
 //
 // What it does, following libpcap's pcap-linux.c:
 //   - the ring is sized from the buffer option, its block timeout from the
-//     capture timeout (1 ms in immediate mode);
+//     capture timeout (1 ms in immediate mode, where the ring has as many
+//     blocks as libpcap's immediate-mode TPACKET_V2 ring has frames, so it
+//     holds as many sparse packets);
 //   - promiscuous mode through PACKET_ADD_MEMBERSHIP;
 //   - VLAN tags the driver stripped are put back from the ring's metadata
 //     (Ethernet and LINUX_SLL);

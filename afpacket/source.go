@@ -284,6 +284,14 @@ func (s *src) setupRing(o snare.Options, reserve int) error {
 		blk <<= 1
 	}
 	n := bufSize / blk
+	if o.Immediate {
+		// As many slots as libpcap's immediate-mode ring (TPACKET_V2,
+		// one frame per packet) has frames: sparse traffic puts each
+		// packet in a block of its own, so the ring holds as many
+		// packets as it has blocks. The blocks take more memory than
+		// the buffer size, as libpcap's frames do.
+		n = bufSize / frame
+	}
 	if n < 2 {
 		n = 2
 	}

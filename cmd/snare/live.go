@@ -289,8 +289,9 @@ func capture(cfg *config, e *env) error {
 	pw, _ := out.(*pcapWriter)
 	var dw *directWriter
 	readerCounts := pw != nil && cfg.count == 0
-	if readerCounts {
+	if readerCounts && pw.direct != nil {
 		dw = pw.direct
+		pw.shared = true
 	}
 	// A queue written in large runs need not wake the writer for each;
 	// when the file is written straight from the ring, the queue only
@@ -513,11 +514,13 @@ type pcapWriter struct {
 	each    bool   // -U
 	held    []span // records not yet written
 	pending int    // their bytes
-	// direct writes the file straight from the capture ring (nil: not
-	// this file); while the queue has the file instead, every take is
+	// direct can write the file straight from the capture ring (nil:
+	// not this file). shared says the reader does (set before capture
+	// starts): while the queue has the file instead, every take is
 	// written at once, and written (bytes of records) tells the reader
 	// when it has all been.
 	direct  *directWriter
+	shared  bool
 	written atomic.Int64
 }
 
@@ -590,7 +593,7 @@ func (w *pcapWriter) write(q *packetQueue, spans []span, limit int64, done uint6
 		}
 		w.held = append(w.held, sp)
 	}
-	if stop != nil || w.each || w.direct != nil || w.pending >= pcapfile.WriterBufferSize {
+	if stop != nil || w.each || w.shared || w.pending >= pcapfile.WriterBufferSize {
 		if err := w.flush(q); err != nil {
 			return n, err
 		}

@@ -170,8 +170,12 @@ func TestLiveCaptureLikeTcpdump(t *testing.T) {
 	os.Chmod(dir, 0o777) // tcpdump writes as its own user
 	ours, theirs := filepath.Join(dir, "snare.pcap"), filepath.Join(dir, "tcpdump.pcap")
 	filter := "udp port 9999"
-	sn := p.Command(testnet.B, snareBin, "-i", p.IfB, "-c", "20", "--immediate-mode", "-w", ours, filter)
-	td := p.Command(testnet.B, tcpdumpPath, "-i", p.IfB, "-c", "20", "--immediate-mode", "-w", theirs, filter)
+	// -B 8192: in immediate mode each packet of this sparse traffic takes
+	// a slot of the size of the largest packet, 16 in the default 2 MiB;
+	// on a loaded 2-vCPU machine a reader can be held up for longer than
+	// 16 packets take to arrive, and either program then drops.
+	sn := p.Command(testnet.B, snareBin, "-i", p.IfB, "-B", "8192", "-c", "20", "--immediate-mode", "-w", ours, filter)
+	td := p.Command(testnet.B, tcpdumpPath, "-i", p.IfB, "-B", "8192", "-c", "20", "--immediate-mode", "-w", theirs, filter)
 	snErr := started(t, sn)
 	tdErr := started(t, td)
 	sendUDP(t, p, 9998, 5) // filtered out

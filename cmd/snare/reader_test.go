@@ -95,6 +95,7 @@ func runLive(t *testing.T, src *fakeBatches, snap int, name string) ([]byte, *li
 	}
 	q := newPacketQueue(4 << 20)
 	var captured atomic.Uint64
+	pw.shared = pw.direct != nil
 	rd := &liveReader{h: src, q: q, pw: pw, dw: pw.direct, counts: true, captured: &captured}
 	src.reader = rd
 	readErr := make(chan error, 1)

@@ -423,6 +423,25 @@ func TestLiveFileWrittenFromRing(t *testing.T) {
 	}
 }
 
+// TestLiveFileKeepsHeldPacketsOnExit interrupts a capture to a regular
+// file right after it has counted short packets, which the writer holds
+// for up to a second: they must be in the file once snare has exited.
+func TestLiveFileKeepsHeldPacketsOnExit(t *testing.T) {
+	p := testnet.New(t)
+	file := filepath.Join(t.TempDir(), "h.pcap")
+	cmd := p.Command(testnet.B, snareBin, "-i", p.IfB, "-w", file, "--immediate-mode", "udp port 7005")
+	stderr := started(t, cmd)
+	sendUDP(t, p, 7005, 3)
+	waitCaptured(t, cmd, stderr, 3)
+	signalSnare(t, cmd, syscall.SIGINT)
+	if code := waitExit(t, cmd); code != 0 {
+		t.Fatalf("exit status %d: %s", code, stderr.wait(t))
+	}
+	if r := tcpdump(t, "-nn", "-r", file); r.code != 0 || strings.Count(r.stdout, ".7005: ") != 3 {
+		t.Errorf("tcpdump -r: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
 // waitCaptured sends SIGUSR1 until snare's statistics line says n
 // packets were captured.
 func waitCaptured(t *testing.T, cmd *exec.Cmd, stderr *syncBuffer, n int) {

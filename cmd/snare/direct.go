@@ -119,11 +119,7 @@ func (d *directWriter) write(pkts []snare.Packet, now time.Time) (bool, error) {
 	run := 0 // start of the staged records not yet in iov
 	for i := range pkts {
 		p := &pkts[i]
-		data := p.Data
-		wire := max(p.Info.Length, len(data))
-		if len(data) > d.snap {
-			data = data[:d.snap]
-		}
+		data, wire := pcapCut(p.Data, &p.Info, d.snap)
 		off := len(stage)
 		stage = stage[:off+pcapRecHdr]
 		putPcapRecHdr(stage[off:], &p.Info, len(data), wire, d.nano)

@@ -287,18 +287,14 @@ func capture(cfg *config, e *env) error {
 	// need not walk the records to count them.
 	var captured atomic.Uint64
 	pw, _ := out.(*pcapWriter)
-	var dw *directWriter
 	readerCounts := pw != nil && cfg.count == 0
-	if readerCounts && pw.direct != nil {
-		dw = pw.direct
-		pw.shared = true
-	}
+	fromRing := pw != nil && pw.direct != nil
 	// A queue written in large runs need not wake the writer for each;
 	// when the file is written straight from the ring, the queue only
 	// takes over while writes are slow, and should hand the file back
 	// soon.
-	q.lazy = readerCounts && !pw.each && dw == nil
-	if dw == nil {
+	q.lazy = readerCounts && !pw.each && !fromRing
+	if !fromRing {
 		q.prefault()
 	}
 	var interrupted atomic.Bool
@@ -347,7 +343,7 @@ func capture(cfg *config, e *env) error {
 	}
 
 	// The reader: from the handle into the queue, or into the file.
-	rd := &liveReader{h: h, q: q, pw: pw, dw: dw, counts: readerCounts, captured: &captured, sync: &syncReq}
+	rd := &liveReader{h: h, q: q, pw: pw, counts: readerCounts, captured: &captured, sync: &syncReq}
 	readErr := make(chan error, 1)
 	go func() { readErr <- rd.run() }()
 
@@ -514,13 +510,11 @@ type pcapWriter struct {
 	each    bool   // -U
 	held    []span // records not yet written
 	pending int    // their bytes
-	// direct can write the file straight from the capture ring (nil:
-	// not this file). shared says the reader does (set before capture
-	// starts): while the queue has the file instead, every take is
-	// written at once, and written (bytes of records) tells the reader
-	// when it has all been.
+	// direct writes the file straight from the capture ring, for the
+	// reader (nil: not this file, or -c). While the queue has the file
+	// instead, every take is written at once, and written (bytes of
+	// records) tells the reader when it has all been.
 	direct  *directWriter
-	shared  bool
 	written atomic.Int64
 }
 
@@ -563,6 +557,11 @@ func newPcapWriter(cfg *config, e *env, spec outputSpec) (*pcapWriter, error) {
 		return nil, err
 	}
 	pw.d = d
+	if cfg.count > 0 {
+		// -c is counted by the writer as it walks the records: the
+		// reader writing the file itself would go past it.
+		pw.direct = nil
+	}
 	return pw, nil
 }
 
@@ -593,7 +592,7 @@ func (w *pcapWriter) write(q *packetQueue, spans []span, limit int64, done uint6
 		}
 		w.held = append(w.held, sp)
 	}
-	if stop != nil || w.each || w.shared || w.pending >= pcapfile.WriterBufferSize {
+	if stop != nil || w.each || w.direct != nil || w.pending >= pcapfile.WriterBufferSize {
 		if err := w.flush(q); err != nil {
 			return n, err
 		}
@@ -607,7 +606,7 @@ func (w *pcapWriter) flush(q *packetQueue) error {
 	for _, sp := range w.held {
 		if len(sp.recs) > 0 && err == nil {
 			if _, e := w.w.Write(sp.recs); e != nil {
-				err = fmt.Errorf("%s: %w", w.name, e)
+				err = w.fileErr(e)
 			} else {
 				w.written.Add(int64(len(sp.recs)))
 			}
@@ -618,6 +617,9 @@ func (w *pcapWriter) flush(q *packetQueue) error {
 	w.held, w.pending = w.held[:0], 0
 	return err
 }
+
+// fileErr names the file in an error writing it.
+func (w *pcapWriter) fileErr(err error) error { return fmt.Errorf("%s: %w", w.name, err) }
 
 func (w *pcapWriter) drained(q *packetQueue, flush bool) error {
 	if flush {

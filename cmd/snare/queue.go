@@ -158,10 +158,7 @@ func (q *packetQueue) add(data []byte, ci *snare.CaptureInfo) bool {
 // nanoseconds, captured and wire lengths), then the bytes cut to snap.
 // It returns the record's size, or 0 when the queue has been closed.
 func (q *packetQueue) addPcap(data []byte, ci *snare.CaptureInfo, nano bool, snap int) int {
-	wire := max(ci.Length, len(data))
-	if len(data) > snap {
-		data = data[:snap]
-	}
+	data, wire := pcapCut(data, ci, snap)
 	r := q.reserve(pcapRecHdr + len(data))
 	if r == nil {
 		return 0
@@ -169,6 +166,17 @@ func (q *packetQueue) addPcap(data []byte, ci *snare.CaptureInfo, nano bool, sna
 	putPcapRecHdr(r, ci, len(data), wire, nano)
 	copy(r[pcapRecHdr:], data)
 	return pcapRecHdr + len(data)
+}
+
+// pcapCut returns a packet's bytes as its pcap record holds them, cut
+// to snap, and its length on the wire (never less than what was
+// captured).
+func pcapCut(data []byte, ci *snare.CaptureInfo, snap int) ([]byte, int) {
+	wire := max(ci.Length, len(data))
+	if len(data) > snap {
+		data = data[:snap]
+	}
+	return data, wire
 }
 
 // putPcapRecHdr writes a little-endian pcap record header into r: the

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -33,9 +32,8 @@ var slowWrite = time.Millisecond
 type liveReader struct {
 	h        batchSource
 	q        *packetQueue
-	pw       *pcapWriter   // the -w file's writer (nil: records for the pipeline)
-	dw       *directWriter // pw.direct, when the reader may use it
-	counts   bool          // the reader counts the captured packets
+	pw       *pcapWriter // the -w file's writer (nil: records for the pipeline)
+	counts   bool        // the reader counts the captured packets
 	captured *atomic.Uint64
 	sync     *atomic.Bool // SIGUSR2: write what the direct writer holds
 
@@ -57,19 +55,24 @@ func (e *writeError) Unwrap() error { return e.err }
 func (r *liveReader) run() error {
 	var total uint64 // packets taken from the handle
 	nano, snap := false, 0
+	var dw *directWriter // writes the file from the ring, while direct
 	if r.pw != nil {
-		nano, snap = r.pw.nano, r.pw.snap
+		nano, snap, dw = r.pw.nano, r.pw.snap, r.pw.direct
 	}
-	direct := r.dw != nil
+	direct := dw != nil
 	mustQueue := false
+	// fail ends the capture on a failed write of the file.
+	fail := func(err error) error {
+		r.q.close()
+		return &writeError{r.pw.fileErr(err)}
+	}
 	// flush writes what the direct writer holds.
 	flush := func() error {
 		if !direct {
 			return nil
 		}
-		if err := r.dw.flush(); err != nil {
-			r.q.close()
-			return &writeError{fmt.Errorf("%s: %w", r.pw.name, err)}
+		if err := dw.flush(); err != nil {
+			return fail(err)
 		}
 		return nil
 	}
@@ -95,16 +98,15 @@ func (r *liveReader) run() error {
 				return err
 			}
 		}
-		if !direct && r.dw != nil && !mustQueue && r.pw.written.Load() == r.queued {
+		if !direct && dw != nil && !mustQueue && r.pw.written.Load() == r.queued {
 			direct = true // the writer has written all it was given
 		}
 		mustQueue = false
 		if direct {
 			start := time.Now()
-			wrote, err := r.dw.write(pkts, start)
+			wrote, err := dw.write(pkts, start)
 			if err != nil {
-				r.q.close()
-				return &writeError{fmt.Errorf("%s: %w", r.pw.name, err)}
+				return fail(err)
 			}
 			if wrote && time.Since(start) >= slowWrite {
 				// Let the queue take the next batch at least.

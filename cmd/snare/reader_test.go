@@ -95,8 +95,7 @@ func runLive(t *testing.T, src *fakeBatches, snap int, name string) ([]byte, *li
 	}
 	q := newPacketQueue(4 << 20)
 	var captured atomic.Uint64
-	pw.shared = pw.direct != nil
-	rd := &liveReader{h: src, q: q, pw: pw, dw: pw.direct, counts: true, captured: &captured}
+	rd := &liveReader{h: src, q: q, pw: pw, counts: true, captured: &captured}
 	src.reader = rd
 	readErr := make(chan error, 1)
 	go func() { readErr <- rd.run() }()
@@ -231,9 +230,10 @@ func TestReaderWriteError(t *testing.T) {
 	if dw == nil {
 		t.Fatal("no direct writer for a regular file")
 	}
+	pw.direct = dw
 	q := newPacketQueue(4 << 20)
 	var captured atomic.Uint64
-	rd := &liveReader{h: &fakeBatches{batches: testBatches(3)}, q: q, pw: pw, dw: dw, counts: true, captured: &captured}
+	rd := &liveReader{h: &fakeBatches{batches: testBatches(3)}, q: q, pw: pw, counts: true, captured: &captured}
 	err = rd.run()
 	var we *writeError
 	if !errors.As(err, &we) || !strings.Contains(err.Error(), name+": ") || !errors.Is(err, syscall.EBADF) {

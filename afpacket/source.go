@@ -274,23 +274,23 @@ func (s *src) setupRing(o snare.Options, reserve int) error {
 	if bufSize <= 0 {
 		bufSize = defaultBufferSize
 	}
-	// Larger blocks mean fewer wake-ups (each costs context switches, and
-	// Go's scheduler adds some): aim at eight blocks per ring, at most
-	// 1 MiB each, never smaller than one maximum-size frame. Not in
-	// immediate mode: there each block is handed over after 1 ms however
-	// little it holds, so the ring holds as many milliseconds of traffic
-	// as it has blocks, and the smallest blocks give it the most.
-	for !o.Immediate && blk < 1<<20 && blk*2*8 <= bufSize {
-		blk <<= 1
-	}
-	n := bufSize / blk
+	var n int
 	if o.Immediate {
-		// As many slots as libpcap's immediate-mode ring (TPACKET_V2,
-		// one frame per packet) has frames: sparse traffic puts each
-		// packet in a block of its own, so the ring holds as many
-		// packets as it has blocks. The blocks take more memory than
-		// the buffer size, as libpcap's frames do.
+		// Each block is handed over after 1 ms however little it holds,
+		// so sparse traffic puts each packet in a block of its own: the
+		// smallest blocks, and as many as libpcap's immediate-mode ring
+		// (TPACKET_V2, one frame per packet) has frames. They take more
+		// memory than the buffer size, as libpcap's frames do.
 		n = bufSize / frame
+	} else {
+		// Larger blocks mean fewer wake-ups (each costs context
+		// switches, and Go's scheduler adds some): aim at eight blocks
+		// per ring, at most 1 MiB each, never smaller than one
+		// maximum-size frame.
+		for blk < 1<<20 && blk*2*8 <= bufSize {
+			blk <<= 1
+		}
+		n = bufSize / blk
 	}
 	if n < 2 {
 		n = 2

@@ -185,11 +185,19 @@ func (p *Printer) Print(data []byte, ci snare.CaptureInfo) error {
 		b = append(b, ' ', ' ')
 	}
 	if bad := invalidHeader(b, len(data), ci.Length); bad != nil {
-		b = append(bad, '\n')
-		p.buf = b
-		_, err := p.w.Write(b)
-		return err
+		b = bad
+	} else {
+		b = p.appendPacket(b, data, ci)
 	}
+	b = append(b, '\n')
+	p.buf = b
+	_, err := p.w.Write(b)
+	return err
+}
+
+// appendPacket appends a packet's line(s) after the number: the time
+// stamp, -e's and the protocols' fields, and -x's dump.
+func (p *Printer) appendPacket(b, data []byte, ci snare.CaptureInfo) []byte {
 	b = p.appendTimestamp(b, ci.Timestamp)
 	if p.opts.Lengths {
 		b = append(b, "caplen "...)
@@ -208,11 +216,7 @@ func (p *Printer) Print(data []byte, ci snare.CaptureInfo) error {
 	if p.jumped {
 		p.linkLen = 0
 	}
-	b = p.appendDump(b, data)
-	b = append(b, '\n')
-	p.buf = b
-	_, err := p.w.Write(b)
-	return err
+	return p.appendDump(b, data)
 }
 
 // invalidHeader appends tcpdump's line for a record whose lengths cannot
